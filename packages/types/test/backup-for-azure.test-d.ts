@@ -1,0 +1,40 @@
+import { describe, expectTypeOf, test } from "vitest";
+import type { BackupForAzure } from "../src/index.js";
+import type { JobSession, JobStatus, JobSessionType, TokenRequest, operations } from "../src/backup-for-azure.js";
+
+describe("Backup for Microsoft Azure generated types", () => {
+  test("the token request is a union told apart by grant_type", () => {
+    type Grants = TokenRequest["grant_type"];
+    expectTypeOf<"Password">().toMatchTypeOf<Grants>();
+    expectTypeOf<"Refresh_token">().toMatchTypeOf<Grants>();
+    expectTypeOf<"Sideways">().not.toMatchTypeOf<Grants>();
+    type Body = NonNullable<operations["createToken"]["requestBody"]>["content"];
+    expectTypeOf<keyof Body>().toEqualTypeOf<"application/x-www-form-urlencoded">();
+  });
+
+  test("a running session may have no stop time; id, status and duration are required", () => {
+    expectTypeOf<JobSession["executionStopTime"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<JobSession["id"]>().toEqualTypeOf<string>();
+    expectTypeOf<JobSession["executionDuration"]>().toEqualTypeOf<string>();
+    expectTypeOf<JobSession["status"]>().toEqualTypeOf<JobStatus>();
+  });
+
+  test("status is a closed enum without Failed; session type is open", () => {
+    expectTypeOf<"Error">().toMatchTypeOf<JobStatus>();
+    expectTypeOf<"Failed">().not.toMatchTypeOf<JobStatus>();
+    expectTypeOf<"BackupRetention">().toMatchTypeOf<JobSessionType>();
+    expectTypeOf<"SomethingNewInV9">().toMatchTypeOf<JobSessionType>();
+  });
+
+  test("list filters are typed arrays; the path parameter is required", () => {
+    type Query = NonNullable<operations["listJobSessions"]["parameters"]["query"]>;
+    expectTypeOf<Query["Status"]>().toEqualTypeOf<JobStatus[] | undefined>();
+    expectTypeOf<operations["getJobSession"]["parameters"]["path"]>().toEqualTypeOf<{ sessionId: string }>();
+    expectTypeOf<BackupForAzure.JobSessionsPage["results"]>().toEqualTypeOf<JobSession[]>();
+  });
+
+  test("stop and log off answer 204 without a body", () => {
+    expectTypeOf<operations["stopJobSession"]["responses"][204]["content"]>().toEqualTypeOf<never | undefined>();
+    expectTypeOf<operations["revokeToken"]["responses"][204]["content"]>().toEqualTypeOf<never | undefined>();
+  });
+});

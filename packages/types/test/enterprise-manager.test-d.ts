@@ -1,0 +1,62 @@
+import { describe, expectTypeOf, test } from "vitest";
+import type { EnterpriseManager } from "../src/index.js";
+import type {
+  BackupJobSession,
+  Error as EmError,
+  QueryResult,
+  ReplicaJobSession,
+  ReplicaTaskSession,
+  operations,
+  paths,
+} from "../src/enterprise-manager.js";
+
+describe("Enterprise Manager generated types", () => {
+  test("State, Result and JobType are the enum unions, not string", () => {
+    expectTypeOf<ReplicaJobSession["State"]>().toEqualTypeOf<
+      "Starting" | "Stopping" | "Working" | "Pausing" | "Resuming" | "Stopped"
+    >();
+    expectTypeOf<ReplicaJobSession["Result"]>().toEqualTypeOf<"None" | "Success" | "Warning" | "Failed">();
+    expectTypeOf<ReplicaJobSession["JobType"]>().toEqualTypeOf<"Replica">();
+    expectTypeOf<BackupJobSession["JobType"]>().toEqualTypeOf<
+      | "Backup"
+      | "BackupCopy"
+      | "ImmediateBackupCopy"
+      | "ImmediateBackupCopyWorker"
+      | "AgentBackup"
+      | "AgentManagement"
+      | "NasBackup"
+    >();
+    expectTypeOf<ReplicaTaskSession["State"]>().toEqualTypeOf<"InProgress" | "Pending" | "Completed">();
+  });
+
+  test("a path parameter is required", () => {
+    type Params = operations["getReplicaSession"]["parameters"];
+    expectTypeOf<Params["path"]>().toEqualTypeOf<{ ID: string }>();
+    // the query parameter `format` stays optional
+    expectTypeOf<{ path: { ID: string } }>().toMatchTypeOf<Pick<Params, "path">>();
+    expectTypeOf<{ path: Record<string, never> }>().not.toMatchTypeOf<Pick<Params, "path">>();
+  });
+
+  test("running sessions may lack EndTimeUTC; empty values are nullable", () => {
+    expectTypeOf<BackupJobSession>().toHaveProperty("EndTimeUTC");
+    expectTypeOf<{ EndTimeUTC?: string }>().toMatchTypeOf<Pick<BackupJobSession, "EndTimeUTC">>();
+    expectTypeOf<ReplicaTaskSession["Reason"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<EmError["StackTrace"]>().toEqualTypeOf<string | null>();
+  });
+
+  test("query results double-nest collections", () => {
+    type Entities = NonNullable<QueryResult["Entities"]>;
+    expectTypeOf<NonNullable<Entities["BackupJobSessions"]>["BackupJobSessions"]>().toEqualTypeOf<BackupJobSession[]>();
+  });
+
+  test("responses carry both media types with the same schema", () => {
+    type Content = paths["/replicaSessions/{ID}/replicaTaskSessions"]["get"]["responses"][200]["content"];
+    expectTypeOf<Content["application/xml"]>().toEqualTypeOf<Content["application/json"]>();
+    expectTypeOf<EnterpriseManager.ReplicaTaskSessions>().toEqualTypeOf<Content["application/json"]>();
+  });
+
+  test("the logon answer has the session header", () => {
+    type Headers = operations["logOn"]["responses"][201]["headers"];
+    expectTypeOf<Headers["X-RestSvcSessionId"]>().toEqualTypeOf<string>();
+  });
+});
