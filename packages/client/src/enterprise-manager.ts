@@ -1,0 +1,165 @@
+// Veeam Backup Enterprise Manager: logon sessions (Basic → X-RestSvcSessionId), XML or JSON.
+import type { Client } from "openapi-fetch";
+import type { paths } from "@veeam-sessions/types/enterprise-manager";
+import { createCore, credentialMiddleware, failure, mediaTypeOf, Secrets, timedFetch, type CommonClientOptions } from "./core.js";
+import { VeeamApiError } from "./errors.js";
+import { decodeEnterpriseManagerXml } from "./xml.js";
+
+export const SESSION_HEADER = "X-RestSvcSessionId";
+const NO_AUTH = new Set(["/", "/sessionMngr/"]);
+
+export interface EnterpriseManagerClientOptions extends CommonClientOptions {
+  /** Credentials (the client logs on when needed) or an existing logon session id. */
+  auth: { username: string; password: string; version?: string } | { sessionId: string };
+  /** What to ask for with `Accept`. Either way the data has the same (JSON) shape. Default "json". */
+  format?: "json" | "xml";
+}
+
+export type EnterpriseManagerClient = Client<paths> & {
+  /** Logs on now (normally done lazily on the first call) and returns nothing secret. */
+  logon(): Promise<void>;
+  /** Ends the logon session (DELETE /logonSessions/{SessionId}); the next call logs on again. */
+  logout(): Promise<void>;
+  /** How many times this client has logged on. */
+  readonly logons: number;
+};
+
+class EnterpriseManagerSession {
+  id: string | undefined;
+  /** The logon session's id, from the `Href` of the logon answer. */
+  href: string | undefined;
+  logons = 0;
+  private pending: Promise<string> | undefined;
+
+  constructor(
+    private readonly options: EnterpriseManagerClientOptions,
+    private readonly fetch: typeof globalThis.fetch,
+    readonly secrets: Secrets,
+  ) {
+    if ("sessionId" in options.auth) {
+      this.id = options.auth.sessionId;
+      secrets.addSessionId(this.id);
+    } else {
+      secrets.add(options.auth.password, basic(options.auth.username, options.auth.password));
+    }
+  }
+
+  /** The current session id, logging on first if there is none. */
+  current(): Promise<string> | string {
+    return this.id ?? this.renew(undefined);
+  }
+
+  /**
+   * A new session id after `failed` was refused. One logon serves every caller that saw the
+   * same id refused (single flight); a caller whose id was already replaced gets the new one.
+   */
+  renew(failed: string | undefined): Promise<string> | string {
+    if (this.id !== undefined && this.id !== failed) return this.id;
+    if (this.pending) return this.pending;
+    if ("sessionId" in this.options.auth && this.id !== undefined) {
+      throw new VeeamApiError(
+        { kind: "auth", status: 401, operationId: "logOn", method: "POST", message: "the given logon session was refused (expired?) and the client has no credentials to log on again" },
+        this.secrets.values,
+      );
+    }
+    this.id = undefined;
+    this.pending = this.logon().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async logon(): Promise<string> {
+    const auth = this.options.auth as { username: string; password: string; version?: string };
+    const url = `${this.options.baseUrl}/sessionMngr/?v=${encodeURIComponent(auth.version ?? "latest")}`;
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        method: "POST",
+        headers: { Authorization: basic(auth.username, auth.password), Accept: "application/json" },
+      });
+    } catch (error) {
+      throw failure(error, { method: "POST", url, operationId: "logOn" }, this.secrets);
+    }
+    const raw = await response.text();
+    const id = response.headers.get(SESSION_HEADER);
+    if (response.status !== 201 || !id) {
+      throw new VeeamApiError(
+        {
+          kind: "auth",
+          status: response.status,
+          operationId: "logOn",
+          method: "POST",
+          url,
+          raw,
+          mediaType: mediaTypeOf(response),
+          message: `logon as ${auth.username} failed with HTTP ${response.status}${response.status === 401 ? " (bad user name or password)" : ""}`,
+        },
+        this.secrets.values,
+      );
+    }
+    this.secrets.addSessionId(id);
+    try {
+      // Only the id: the DELETE goes to our own baseUrl, never to a host the body names.
+      this.href = (JSON.parse(raw) as { Href?: string }).Href?.split("/").pop();
+    } catch {
+      this.href = undefined;
+    }
+    this.logons++;
+    this.id = id;
+    return id;
+  }
+
+
+  async logout(): Promise<void> {
+    const id = this.id;
+    if (id === undefined) return;
+    const logonId = this.href ?? Buffer.from(id, "base64").toString("utf8");
+    const target = `${this.options.baseUrl}/logonSessions/${encodeURIComponent(logonId)}`;
+    this.id = undefined;
+    this.href = undefined;
+    let response: Response;
+    try {
+      response = await this.fetch(target, { method: "DELETE", headers: { [SESSION_HEADER]: id, Accept: "application/json" } });
+    } catch (error) {
+      throw failure(error, { method: "DELETE", url: target, operationId: "logOff" }, this.secrets);
+    }
+    const raw = await response.text();
+    // 401/404: the session is already gone, which is what logging off wants.
+    if (!response.ok && response.status !== 401 && response.status !== 404) {
+      throw new VeeamApiError(
+        { kind: "http", status: response.status, operationId: "logOff", method: "DELETE", url: target, raw, message: `logoff failed with HTTP ${response.status}` },
+        this.secrets.values,
+      );
+    }
+  }
+}
+
+function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+/** A typed client for Enterprise Manager's session API. */
+export function createEnterpriseManagerClient(options: EnterpriseManagerClientOptions): EnterpriseManagerClient {
+  const secrets = new Secrets();
+  const fetch = timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs);
+  const session = new EnterpriseManagerSession(options, fetch, secrets);
+  const accept = options.format === "xml" ? "application/xml" : "application/json";
+  const client = createCore<paths>(
+    options,
+    { api: "enterprise-manager", secrets, decodeXml: decodeEnterpriseManagerXml },
+    [
+      credentialMiddleware({
+        skip: (schemaPath) => NO_AUTH.has(schemaPath),
+        current: () => session.current(),
+        renew: (failed) => session.renew(failed),
+        apply: (request, id) => request.headers.set(SESSION_HEADER, id),
+        secrets,
+      }),
+    ],
+    accept,
+  );
+  return Object.defineProperties(client, {
+    logon: { value: async () => void (await session.current()) },
+    logout: { value: () => session.logout() },
+    logons: { get: () => session.logons },
+  }) as EnterpriseManagerClient;
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackupForAzureClient, createEnterpriseManagerClient, recordTo } from "../../src/index.js";
+import { AZ_PASSWORD, AZ_USER, EM_PASSWORD, EM_USER, startBackupForAzure, startEnterpriseManager, type FakeAzure, type FakeEnterpriseManager } from "../helpers/servers.js";
+
+let em: FakeEnterpriseManager;
+let az: FakeAzure;
+beforeAll(async () => {
+  [em, az] = await Promise.all([startEnterpriseManager(), startBackupForAzure(3)]);
+});
+afterAll(async () => {
+  await Promise.all([em.close(), az.close()]);
+});
+
+const read = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+
+describe("recordTo()", () => {
+  it("writes NAME.meta.json + NAME.body.<ext> per response, for both media types", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
+    const auth = { username: EM_USER, password: EM_PASSWORD };
+    const xml = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth, format: "xml", middleware: [recordTo(dir)] });
+    const json = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth, middleware: [recordTo(dir)] });
+    await xml.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } });
+    await json.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } });
+    await json.GET("/backupSessions/{ID}", { params: { path: { ID: "00000000-0000-0000-0000-000000000000" } } });
+    const files = read(dir);
+    expect(Object.keys(files)).toEqual([
+      "getBackupSession.404.body.json",
+      "getBackupSession.404.meta.json",
+      "getReplicaSession.200-2.body.json",
+      "getReplicaSession.200-2.meta.json",
+      "getReplicaSession.200.body.xml",
+      "getReplicaSession.200.meta.json",
+    ]);
+    expect(JSON.parse(files["getReplicaSession.200.meta.json"]!)).toEqual({
+      api: "enterprise-manager",
+      method: "GET",
+      path: "/replicaSessions/{ID}",
+      status: 200,
+      mediaType: "application/xml",
+      operationId: "getReplicaSession",
+    });
+    expect(files["getReplicaSession.200.body.xml"]).toContain("<ReplicaJobSession xmlns=");
+    expect(JSON.parse(files["getBackupSession.404.body.json"]!).StatusCode).toBe(404);
+  });
+
+  it("never writes secrets or auth headers; hosts can be redacted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
+    const basic = `Basic ${Buffer.from(`${EM_USER}:${EM_PASSWORD}`).toString("base64")}`;
+    const em1 = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    // A logon made through the client is recorded too: its SessionId must not be.
+    const logon = await em1.POST("/sessionMngr/", { headers: { Authorization: basic } });
+    const sessionId = logon.response.headers.get("x-restsvcsessionid")!;
+    await em1.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
+    const az1 = createBackupForAzureClient({ baseUrl: `${az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    await az1.POST("/oauth2/token", { body: { grant_type: "Password", Username: AZ_USER, Password: AZ_PASSWORD } as never, bodySerializer: (b: Record<string, string>) => new URLSearchParams(b).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    await az1.GET("/jobSessions");
+    const all = Object.values(read(dir)).join("\n");
+    expect(Object.keys(read(dir)).length).toBeGreaterThanOrEqual(8);
+    for (const secret of [EM_PASSWORD, AZ_PASSWORD, sessionId, Buffer.from(sessionId, "base64").toString(), basic, "access-", "refresh-", "127.0.0.1", "enterprise04.tech.local", "abc.ukwest"]) {
+      expect(all, secret).not.toContain(secret);
+    }
+    expect(all).toContain("[redacted]");
+    expect(all).toContain("redacted.invalid");
+    expect(all).not.toMatch(/authorization|x-restsvcsessionid/i);
+  });
+});

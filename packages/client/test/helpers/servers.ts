@@ -1,0 +1,191 @@
+// Real HTTP servers on 127.0.0.1 that behave like Enterprise Manager and Backup for Azure on
+// the points the client cares about: auth, media types, status codes, paging. Bodies are the
+// spec's examples. Each test file starts its own.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { example, loadSpec, operations } from "./spec.js";
+
+export interface Handle {
+  url: string;
+  close(): Promise<void>;
+  /** Every request seen: method, path (with query), headers. */
+  requests: Array<{ method: string; url: string; headers: IncomingMessage["headers"]; body: string }>;
+}
+
+export type Override = (req: IncomingMessage, res: ServerResponse, body: string) => boolean | Promise<boolean>;
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): Promise<Handle> {
+  const requests: Handle["requests"] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+    try {
+      await handler(req, res, body);
+    } catch (error) {
+      res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, mediaType: string, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": `${mediaType}; charset=utf-8`, ...headers }).end(text);
+}
+
+export const EM_USER = "TECH\\svc-monitoring";
+export const EM_PASSWORD = "Pa55-w0rd!secret";
+
+export interface FakeEnterpriseManager extends Handle {
+  logons: number;
+  /** Forget every session: the next calls get 401 as after 15 idle minutes. */
+  expireSessions(): void;
+  sessions: Set<string>;
+  override?: Override;
+}
+
+export async function startEnterpriseManager(): Promise<FakeEnterpriseManager> {
+  const doc = loadSpec("enterprise-manager");
+  const ops = operations(doc);
+  let counter = 0;
+  const state = { logons: 0, sessions: new Set<string>(), override: undefined as Override | undefined };
+  const errorBody = (status: number, wantsJson: boolean) =>
+    wantsJson ? example(doc, `Error${status}`) : example(doc, `Error${status}.xml`);
+
+  const handle = await listen(async (req, res, body) => {
+    if (state.override && (await state.override(req, res, body))) return;
+    const url = new URL(req.url!, "http://x");
+    const path = url.pathname.replace(/^\/api/, "") || "/";
+    const wantsJson = (req.headers.accept ?? "").includes("application/json");
+    const mt = wantsJson ? "application/json" : "application/xml";
+    const op = ops.find((o) => o.method === req.method && o.pattern.test(path));
+    if (!op) return send(res, 404, mt, errorBody(404, wantsJson));
+    if (op.operationId === "logOn") {
+      const expected = `Basic ${Buffer.from(`${EM_USER}:${EM_PASSWORD}`).toString("base64")}`;
+      if (req.headers.authorization !== expected) {
+        return send(res, 401, mt, errorBody(401, wantsJson), { "www-authenticate": 'Basic Realm="RestSvc"' });
+      }
+      state.logons++;
+      const guid = `44cfbdbe-5a95-4156-8867-${String(++counter).padStart(12, "0")}`;
+      const sessionId = Buffer.from(guid).toString("base64");
+      state.sessions.add(sessionId);
+      const replace = (text: string) => text.replace(/44cfbdbe-5a95-4156-8867-91f069b7c2cc/g, guid).replace(/NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj/g, sessionId);
+      const value = op.examples[mt];
+      const out = typeof value === "string" ? replace(value) : JSON.parse(replace(JSON.stringify(value)));
+      return send(res, 201, mt, out, { "x-restsvcsessionid": sessionId, "set-cookie": `X-RestSvcSessionId=${sessionId}` });
+    }
+    if (op.operationId !== "getEntryPoint") {
+      const sid = req.headers["x-restsvcsessionid"];
+      if (typeof sid !== "string" || !state.sessions.has(sid)) {
+        return send(res, 401, mt, errorBody(401, wantsJson), { "www-authenticate": 'Basic Realm="RestSvc"' });
+      }
+      if (op.operationId === "logOff") {
+        state.sessions.delete(sid);
+        res.writeHead(204).end();
+        return;
+      }
+    }
+    if (path.includes("00000000-0000-0000-0000-000000000000")) return send(res, 404, mt, errorBody(404, wantsJson));
+    send(res, op.status, mt, op.examples[mt]);
+  });
+  return Object.defineProperties(handle, {
+    logons: { get: () => state.logons },
+    sessions: { value: state.sessions },
+    expireSessions: { value: () => state.sessions.clear() },
+    override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
+  }) as FakeEnterpriseManager;
+}
+
+export const AZ_USER = "restadmin";
+export const AZ_PASSWORD = "Az-Secret-p4ss";
+
+export interface FakeAzure extends Handle {
+  grants: { password: number; refresh: number };
+  /** Sessions served by GET /jobSessions. */
+  sessions: Array<Record<string, unknown>>;
+  /** Seconds until issued access tokens expire. */
+  expiresIn: number;
+  /** Revoke every access token (they get 401) or every refresh token (refresh gets 400). */
+  revokeAccess(): void;
+  revokeRefresh(): void;
+  override?: Override;
+}
+
+export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> {
+  const doc = loadSpec("backup-for-azure");
+  const seed = example(doc, "JobSession") as Record<string, unknown>;
+  const problem = (status: number, title: string) => ({ type: "about:blank", title, status, errorCode: title.replace(/\s/g, "") });
+  const state = {
+    grants: { password: 0, refresh: 0 },
+    sessions: Array.from({ length: sessionCount }, (_, i) => ({ ...seed, id: String(100 + i), status: i % 5 === 0 ? "Error" : "Success" })) as Array<Record<string, unknown>>,
+    expiresIn: 3600,
+    access: new Set<string>(),
+    refresh: new Set<string>(),
+    override: undefined as Override | undefined,
+  };
+  let counter = 0;
+  const handle = await listen(async (req, res, body) => {
+    if (state.override && (await state.override(req, res, body))) return;
+    const url = new URL(req.url!, "http://x");
+    if (url.pathname === "/api/oauth2/token" && req.method === "POST") {
+      const form = new URLSearchParams(body);
+      if (form.get("grant_type") === "Password") {
+        if (form.get("Username") !== AZ_USER || form.get("Password") !== AZ_PASSWORD) return send(res, 400, "application/problem+json", problem(400, "Invalid grant"));
+        state.grants.password++;
+      } else if (form.get("grant_type") === "Refresh_token") {
+        if (!state.refresh.delete(form.get("refresh_token") ?? "")) return send(res, 400, "application/problem+json", problem(400, "Invalid refresh token"));
+        state.grants.refresh++;
+      } else return send(res, 400, "application/problem+json", problem(400, "Unsupported grant"));
+      const access = `access-${++counter}-eyJhbGciOiJIUzI1NiJ9`;
+      const refresh = `refresh-${counter}-r3fr3sh`;
+      state.access.add(access);
+      state.refresh.add(refresh);
+      return send(res, 200, "application/json", { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: state.expiresIn });
+    }
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    if (!state.access.has(token)) return send(res, 401, "application/problem+json", problem(401, "Unauthorized"), { "www-authenticate": "Bearer" });
+    if (url.pathname === "/api/oauth2/token" && req.method === "DELETE") {
+      state.access.delete(token);
+      res.writeHead(204).end();
+      return;
+    }
+    const m = /^\/api\/v1\/jobSessions(?:\/([^/]+))?(\/log|\/stop)?$/.exec(url.pathname);
+    if (!m) return send(res, 404, "application/problem+json", problem(404, "Not found"));
+    if (!m[1]) {
+      const offset = Number(url.searchParams.get("Offset") ?? 0);
+      const limit = Number(url.searchParams.get("Limit") ?? 30);
+      const statuses = url.searchParams.getAll("Status");
+      const all = statuses.length ? state.sessions.filter((s) => statuses.includes(String(s.status))) : state.sessions;
+      return send(res, 200, "application/json", { offset, limit, totalCount: all.length, _links: {}, results: all.slice(offset, offset + limit) });
+    }
+    const session = state.sessions.find((s) => s.id === m[1]) ?? (m[1] === "39" ? seed : undefined);
+    if (!session) return send(res, 404, "application/problem+json", problem(404, "Job session not found"));
+    if (m[2] === "/stop" && req.method === "POST") {
+      res.writeHead(204).end();
+      return;
+    }
+    if (m[2] === "/log") return send(res, 200, "application/json", example(doc, "JobSessionLog"));
+    return send(res, 200, "application/json", session);
+  });
+  return Object.defineProperties(handle, {
+    grants: { get: () => state.grants },
+    sessions: { value: state.sessions },
+    expiresIn: { get: () => state.expiresIn, set: (v: number) => (state.expiresIn = v) },
+    revokeAccess: { value: () => state.access.clear() },
+    revokeRefresh: { value: () => state.refresh.clear() },
+    override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
+  }) as FakeAzure;
+}
