@@ -1,0 +1,9 @@
+import { createEnterpriseManagerClient, unwrap } from "@veeam-sessions/client";
+
+const em = createEnterpriseManagerClient({
+  baseUrl: "https://enterprise-manager.corp.internal:9398/api",
+  auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
+  format: "json", // or "xml": the same typed data
+});
+const task = unwrap(await em.GET("/backupTaskSessions/{ID}", { params: { path: { ID: "9d7f3c2a-1b4e-4f6a-8c5d-2e7b9a0c1d3f" } } }));
+console.log(task.VmDisplayName, task.State, task.Result, task.TotalSize);
