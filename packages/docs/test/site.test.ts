@@ -1,0 +1,218 @@
+// The built site (packages/docs/dist) in headless Chromium: served by the serve helper on
+// 127.0.0.1 and a free port, every page must load with no console error, no failed request and
+// no request to any other origin; every operation of each API must be in Redoc's side
+// navigation; every Enterprise Manager operation must show an XML and a JSON response example.
+// Screenshots go to a temp folder (printed). Build first: `node scripts/build.mjs`.
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIST, serveDocs, type ServedDocs } from "../scripts/serve.mjs";
+import { launchChromium, recordedPage, type PageRecord } from "./support/browser.js";
+import { mediaTypes, navOperations, requestPanel, responsePanel, sampleFor, selectStatus, showOperation, waitForRedoc } from "./support/redoc.js";
+import { apis, deref, operations, type Api } from "./support/spec.js";
+
+const XML_SAMPLE = '<ReplicaJobSession xmlns="http://www.veeam.com/ent/v1.0"';
+const EM_NAMESPACE = 'xmlns="http://www.veeam.com/ent/v1.0"';
+
+const shots = mkdtempSync(join(tmpdir(), "veeam-sessions-docs-"));
+const summary: { page: string; requests: number; external: number; failed: number; errors: number; warnings: number; operations?: string; screenshot: string[] }[] = [];
+
+let served: ServedDocs;
+let browser: Browser;
+let origin: string;
+
+function checkRecord(name: string, record: PageRecord): void {
+  expect(record.errors, `${name}: console errors`).toEqual([]);
+  expect(record.failed, `${name}: failed requests`).toEqual([]);
+  expect(record.external, `${name}: requests to other origins`).toEqual([]);
+}
+
+async function screenshot(page: Page, file: string, fullPage = false): Promise<string> {
+  const path = join(shots, file);
+  await page.screenshot({ path, fullPage, animations: "disabled" });
+  console.log(`screenshot: ${path}`);
+  return path;
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(DIST, "index.html"))) {
+    throw new Error(`no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@10.34.8 run docs\`) first`);
+  }
+  browser = await launchChromium();
+  served = await serveDocs({ port: 0, host: "127.0.0.1" });
+  origin = new URL(served.url).origin;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+  if (summary.length > 0) {
+    console.log(
+      [
+        "page                      requests external failed errors warnings operations",
+        ...summary.map(
+          (s) =>
+            `${s.page.padEnd(25)} ${String(s.requests).padStart(8)} ${String(s.external).padStart(8)} ${String(s.failed).padStart(6)} ${String(s.errors).padStart(6)} ${String(s.warnings).padStart(8)} ${s.operations ?? "-"}`,
+        ),
+        `screenshots: ${shots}`,
+      ].join("\n"),
+    );
+  }
+});
+
+describe("docs site in Chromium", () => {
+  const all = apis();
+
+  it("landing page: loads offline and links to every reference page and bundled spec", async () => {
+    const { context, page, record } = await recordedPage(browser, origin);
+    try {
+      await page.goto(served.url, { waitUntil: "load" });
+      await expect.poll(() => page.title()).toContain("veeam-sessions");
+      const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+      for (const api of all) {
+        expect(hrefs, `landing page links to ${api.name}.html`).toContain(`${api.name}.html`);
+        expect(hrefs).toContain(`openapi/${api.name}.yaml`);
+        expect(hrefs).toContain(`openapi/${api.name}.json`);
+        // Say how to authenticate to each API.
+      }
+      const text = await page.locator("body").innerText();
+      for (const phrase of ["X-RestSvcSessionId", "15 minutes idle", "Accept: application/json", "grant_type=Password", "Bearer", "Refresh_token"]) {
+        expect(text, `landing page mentions ${phrase}`).toContain(phrase);
+      }
+      // Every same-site link resolves.
+      const local = hrefs.filter((href) => !/^[a-z]+:/i.test(href) && !href.startsWith("#"));
+      for (const href of local) {
+        const response = await fetch(new URL(href, served.url), { method: "HEAD" });
+        expect(response.status, `${href}`).toBe(200);
+      }
+      const shot = await screenshot(page, "index.png", true);
+      checkRecord("index.html", record);
+      summary.push({ page: "index.html", requests: record.requests.length, external: record.external.length, failed: record.failed.length, errors: record.errors.length, warnings: record.warnings.length, screenshot: [shot] });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each(all.map((api) => [api.name, api] as const))("%s: loads offline, lists every operation in the side navigation, shows its code samples", async (name, api: Api) => {
+    const { context, page, record } = await recordedPage(browser, origin);
+    try {
+      const pageUrl = `${served.url}${name}.html`;
+      await page.goto(pageUrl, { waitUntil: "load" });
+      await waitForRedoc(page);
+      const shotTop = await screenshot(page, `${name}.png`);
+
+      const nav = await navOperations(page);
+      const expected = operations(api.doc);
+      const missing = expected.filter(
+        (op) => !nav.some((item) => item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`) && item.label === op.summary),
+      );
+      expect(
+        missing.map((op) => `${op.method.toUpperCase()} ${op.path} (${op.operationId}: ${op.summary})`),
+        `${name}: operations missing from the side navigation (found: ${JSON.stringify(nav)})`,
+      ).toEqual([]);
+      expect(nav).toHaveLength(expected.length);
+      const shotNav = await screenshot(page, `${name}-navigation.png`);
+
+      // x-codeSamples: each operation's first sample is the request panel's active tab.
+      const withSamples = expected.filter((op) => op.codeSamples.length > 0);
+      const samplesMissing: string[] = [];
+      for (const op of withSamples) {
+        const href = nav.find((item) => item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`))?.href ?? "";
+        const panel = requestPanel(await showOperation(page, pageUrl, href));
+        const firstLine = op.codeSamples[0]?.source.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+        const label = op.codeSamples[0]?.label ?? op.codeSamples[0]?.lang ?? "";
+        const shown = await panel.innerText();
+        if (!shown.includes(label) || !shown.includes(firstLine)) samplesMissing.push(`${op.operationId}: ${JSON.stringify(shown.slice(0, 120))}`);
+      }
+      expect(samplesMissing, `${name}: operations whose x-codeSamples Redoc does not show`).toEqual([]);
+
+      checkRecord(`${name}.html`, record);
+      summary.push({
+        page: `${name}.html`,
+        requests: record.requests.length,
+        external: record.external.length,
+        failed: record.failed.length,
+        errors: record.errors.length,
+        warnings: record.warnings.length,
+        operations: `${expected.length - missing.length}/${expected.length} in nav, ${withSamples.length - samplesMissing.length}/${withSamples.length} code samples shown`,
+        screenshot: [shotTop, shotNav, await screenshot(page, `${name}-code-sample.png`)],
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("enterprise-manager: GET /replicaSessions/{ID} shows its XML example on the application/xml tab, and every operation has XML and JSON examples", async () => {
+    const api = all.find((a) => a.name === "enterprise-manager");
+    expect(api, "@veeam-sessions/spec exports enterprise-manager").toBeDefined();
+    if (!api) return;
+    const { context, page, record } = await recordedPage(browser, origin);
+    try {
+      const pageUrl = `${served.url}enterprise-manager.html`;
+      await page.goto(pageUrl, { waitUntil: "load" });
+      await waitForRedoc(page);
+      const nav = await navOperations(page);
+      const hrefOf = (operationId: string) => nav.find((item) => item.href.toLowerCase().endsWith(`/${operationId.toLowerCase()}`))?.href;
+
+      // The seed example, on the application/xml tab of GET /replicaSessions/{ID}'s 200 response.
+      const replicaHref = hrefOf("getReplicaSession");
+      expect(replicaHref, "getReplicaSession in the navigation").toBeDefined();
+      const section = await showOperation(page, pageUrl, replicaHref ?? "");
+      const panel = responsePanel(section);
+      await sampleFor(page, panel, "application/json"); // switch away first, so selecting XML is a real change
+      const xml = await sampleFor(page, panel, "application/xml");
+      expect(xml.visible).toBe(true);
+      expect(xml.text).toContain(XML_SAMPLE);
+      await xml.code.scrollIntoViewIfNeeded();
+      await expect.poll(() => xml.code.getByText(XML_SAMPLE.slice(1, 18)).first().isVisible()).toBe(true);
+      const shotXml = await screenshot(page, "enterprise-manager-getReplicaSession-xml.png");
+
+      // Every operation: the first response with a body offers both media types, each with an example.
+      const problems: string[] = [];
+      for (const op of operations(api.doc)) {
+        const href = hrefOf(op.operationId);
+        if (!href) {
+          problems.push(`${op.operationId}: not in the navigation`);
+          continue;
+        }
+        const [code] = Object.entries(op.responses).find(([, response]) => deref(api.doc, response)?.content) ?? [];
+        if (!code) {
+          problems.push(`${op.operationId}: no response with a body`);
+          continue;
+        }
+        const opPanel = responsePanel(await showOperation(page, pageUrl, href));
+        await selectStatus(opPanel, code);
+        const offered = await mediaTypes(page, opPanel);
+        if (!offered.includes("application/xml") || !offered.includes("application/json")) {
+          problems.push(`${op.operationId} ${code}: media types offered ${JSON.stringify(offered)}`);
+          continue;
+        }
+        const xmlSample = await sampleFor(page, opPanel, "application/xml");
+        if (!xmlSample.visible || !xmlSample.text.startsWith("<") || !xmlSample.text.includes(EM_NAMESPACE)) {
+          problems.push(`${op.operationId} ${code} application/xml: ${JSON.stringify(xmlSample.text.slice(0, 80))}`);
+        }
+        const jsonSample = await sampleFor(page, opPanel, "application/json");
+        if (!jsonSample.visible || !/^[[{]/.test(jsonSample.text)) {
+          problems.push(`${op.operationId} ${code} application/json: ${JSON.stringify(jsonSample.text.slice(0, 80))}`);
+        }
+      }
+      expect(problems).toEqual([]);
+
+      checkRecord("enterprise-manager.html (examples)", record);
+      summary.push({
+        page: "enterprise-manager (XML)",
+        requests: record.requests.length,
+        external: record.external.length,
+        failed: record.failed.length,
+        errors: record.errors.length,
+        warnings: record.warnings.length,
+        operations: `${operations(api.doc).length} with XML+JSON examples`,
+        screenshot: [shotXml],
+      });
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+// What the tests need to know about Redoc 3's page (the one @redocly/cli 2.77 renders): its
+// stable hooks are `data-component-name` / `data-testid` attributes and the hash routes
+// `#/<tag-slug>/<operationid in lowercase>`, whose element id is the route without `#/`.
+import type { Locator, Page } from "playwright-core";
+
+export interface NavOperation {
+  label: string;
+  href: string;
+}
+
+const MENU = '[data-component-name="Menu/Menu"]';
+const GROUP = `${MENU} > [data-component-name="Menu/MenuItem"].menu-item-type-group`;
+const OPERATION = '[data-component-name="Menu/MenuItem"].menu-item-type-operation';
+
+export async function waitForRedoc(page: Page): Promise<void> {
+  await page.locator(`${MENU} [data-component-name="Menu/MenuItem"]`).first().waitFor();
+  await page.locator("#api-content").waitFor();
+}
+
+/**
+ * Every operation in the side navigation. Redoc renders a tag's operations only once its group
+ * is opened, so open each group in turn (as a reader would) and collect what appears.
+ */
+export async function navOperations(page: Page): Promise<NavOperation[]> {
+  const found = new Map<string, NavOperation>();
+  const groups = page.locator(GROUP);
+  const count = await groups.count();
+  for (let i = 0; i < count; i++) {
+    const group = groups.nth(i);
+    await group.locator(":scope > a").click();
+    await group
+      .locator(OPERATION)
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .catch(() => undefined);
+    const items = await page.locator(`${MENU} ${OPERATION}`).evaluateAll((elements) =>
+      elements.map((element) => ({
+        label: element.querySelector("[data-text]")?.getAttribute("data-text") ?? element.textContent?.trim() ?? "",
+        href: element.querySelector("a")?.getAttribute("href") ?? "",
+      })),
+    );
+    for (const item of items) found.set(item.href, item);
+  }
+  return [...found.values()];
+}
+
+/** Show one operation (by its nav href, `#/…`) and return its section. */
+export async function showOperation(page: Page, pageUrl: string, href: string): Promise<Locator> {
+  await page.goto(`${pageUrl}${href}`);
+  const section = page.locator(`[id="${href.replace(/^#\//, "")}"]`);
+  await section.waitFor();
+  return section;
+}
+
+/** The request sample panel (code samples, payload) at the top of an operation's right-hand column. */
+export function requestPanel(section: Locator): Locator {
+  return section.locator('[data-testid="right-panel"] [data-component-name="Panel/Panel"]').first();
+}
+
+/** The "Response" sample panel in an operation's right-hand column. */
+export function responsePanel(section: Locator): Locator {
+  return section.locator('[data-testid="right-panel"] [data-component-name="Panel/Panel"]').filter({ hasText: /^Response/ });
+}
+
+/** Pick a status code's tab in the response panel. */
+export async function selectStatus(panel: Locator, code: string): Promise<void> {
+  await panel
+    .locator("button")
+    .filter({ hasText: new RegExp(`^\\s*${code}\\s*$`) })
+    .first()
+    .click();
+}
+
+const VISIBLE_ITEMS = '[role="menuitem"]:visible';
+
+/** Open the response panel's media-type dropdown (its first one), unless it is open already. */
+async function openMediaTypes(page: Page, panel: Locator): Promise<Locator> {
+  const dropdown = panel.locator('[data-testid="panel-body"] [data-testid="dropdown"]').first();
+  if ((await page.locator(VISIBLE_ITEMS).count()) === 0) await dropdown.click();
+  await page.locator(VISIBLE_ITEMS).first().waitFor();
+  return dropdown;
+}
+
+/** The media types the response panel offers (the dropdown stays open for sampleFor). */
+export async function mediaTypes(page: Page, panel: Locator): Promise<string[]> {
+  await openMediaTypes(page, panel);
+  return (await page.locator(VISIBLE_ITEMS).allInnerTexts()).map((text) => text.trim());
+}
+
+/** Select a media type in the response panel and return the sample shown for it. */
+export async function sampleFor(page: Page, panel: Locator, mediaType: string): Promise<{ text: string; visible: boolean; code: Locator }> {
+  const dropdown = await openMediaTypes(page, panel);
+  await page.getByRole("menuitem", { name: mediaType, exact: true }).locator("visible=true").click();
+  await dropdown.filter({ hasText: mediaType }).waitFor();
+  await page.locator(VISIBLE_ITEMS).first().waitFor({ state: "hidden" });
+  const code = panel.locator('[data-testid="source-code"]').first();
+  await code.waitFor();
+  return { text: (await code.innerText()).trim(), visible: await code.isVisible(), code };
+}
