@@ -192,6 +192,27 @@ function shorten(t: string): string {
   return JSON.stringify(t.length > 40 ? t.slice(0, 40) + "…" : t);
 }
 
+/** The next offset of `needle` at or after a position, cached while the scan moves forward. */
+class NextOf {
+  /** Offset of the next occurrence; the input's length when there is none; -1 when stale. */
+  private at = -1;
+  constructor(
+    private readonly s: string,
+    private readonly needle: string,
+  ) {}
+  from(p: number): number {
+    let x = this.at;
+    if (x < p) {
+      x = this.s.indexOf(this.needle, p);
+      this.at = x = x < 0 ? this.s.length : x;
+    }
+    return x;
+  }
+  reset(): void {
+    this.at = -1;
+  }
+}
+
 export class Parser {
   private readonly s: string;
   /** Length of `s`: the input, cut at the first forbidden character. */
@@ -238,13 +259,13 @@ export class Parser {
   /** Set by textChunk: the run needs reference expansion / line-end normalisation. */
   private decodeFlag = false;
   private refValue = "";
-  // Next-occurrence caches (offset, `n` = none, -1 = stale).
-  private cLt = -1;
-  private cAmp = -1;
-  private cCr = -1;
-  private cLf = -1;
-  private cTab = -1;
-  private cCdEnd = -1;
+  // Next-occurrence caches of the characters the scanner jumps to.
+  private readonly nextLt: NextOf;
+  private readonly nextAmp: NextOf;
+  private readonly nextCr: NextOf;
+  private readonly nextLf: NextOf;
+  private readonly nextTab: NextOf;
+  private readonly nextCdEnd: NextOf;
   /** JSON Pointer segments of the value being decoded. */
   private readonly path: (string | number)[] = [];
 
@@ -254,6 +275,12 @@ export class Parser {
     this.badCode = bad < 0 ? 0 : input.charCodeAt(bad);
     this.s = bad < 0 ? input : input.slice(0, bad);
     this.n = this.s.length;
+    this.nextLt = new NextOf(this.s, "<");
+    this.nextAmp = new NextOf(this.s, "&");
+    this.nextCr = new NextOf(this.s, "\r");
+    this.nextLf = new NextOf(this.s, "\n");
+    this.nextTab = new NextOf(this.s, "\t");
+    this.nextCdEnd = new NextOf(this.s, "]]>");
     this.maxDepth = options.maxDepth;
     this.unknownError = options.unknownError;
     this.fromBytes = options.fromBytes;
@@ -289,63 +316,9 @@ export class Parser {
   // ---------------------------------------------------------------------------------------------
   // next-occurrence caches
 
-  private lt(p: number): number {
-    let x = this.cLt;
-    if (x < p) {
-      x = this.s.indexOf("<", p);
-      this.cLt = x = x < 0 ? this.n : x;
-    }
-    return x;
-  }
-
-  private amp(p: number): number {
-    let x = this.cAmp;
-    if (x < p) {
-      x = this.s.indexOf("&", p);
-      this.cAmp = x = x < 0 ? this.n : x;
-    }
-    return x;
-  }
-
-  private cr(p: number): number {
-    let x = this.cCr;
-    if (x < p) {
-      x = this.s.indexOf("\r", p);
-      this.cCr = x = x < 0 ? this.n : x;
-    }
-    return x;
-  }
-
-  private lf(p: number): number {
-    let x = this.cLf;
-    if (x < p) {
-      x = this.s.indexOf("\n", p);
-      this.cLf = x = x < 0 ? this.n : x;
-    }
-    return x;
-  }
-
-  private tab(p: number): number {
-    let x = this.cTab;
-    if (x < p) {
-      x = this.s.indexOf("\t", p);
-      this.cTab = x = x < 0 ? this.n : x;
-    }
-    return x;
-  }
-
-  private cdEnd(p: number): number {
-    let x = this.cCdEnd;
-    if (x < p) {
-      x = this.s.indexOf("]]>", p);
-      this.cCdEnd = x = x < 0 ? this.n : x;
-    }
-    return x;
-  }
-
   /** Forget the caches (after moving backwards). */
   private resetCaches(): void {
-    this.cLt = this.cAmp = this.cCr = this.cLf = this.cTab = this.cCdEnd = -1;
+    for (const c of [this.nextLt, this.nextAmp, this.nextCr, this.nextLf, this.nextTab, this.nextCdEnd]) c.reset();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -609,17 +582,17 @@ export class Parser {
    * Returns the offset of the `<`; sets `this.decodeFlag`.
    */
   private textChunk(p: number): number {
-    const end = this.lt(p);
+    const end = this.nextLt.from(p);
     if (end >= this.n) this.fail("MALFORMED", EOF_MESSAGE, this.n);
-    let a = this.amp(p);
+    let a = this.nextAmp.from(p);
     let decode = false;
     if (a < end) {
       decode = true;
-      do a = this.amp(this.ref(a));
+      do a = this.nextAmp.from(this.ref(a));
       while (a < end);
     }
-    if (!decode && this.cr(p) < end) decode = true;
-    const cd = this.cdEnd(p);
+    if (!decode && this.nextCr.from(p) < end) decode = true;
+    const cd = this.nextCdEnd.from(p);
     if (cd < end) this.fail("MALFORMED", "']]>' is not allowed in character data", cd);
     this.decodeFlag = decode;
     return end;
@@ -805,10 +778,10 @@ export class Parser {
       const vStart = p + 1;
       const end = s.indexOf(c === 34 ? '"' : "'", vStart);
       if (end < 0) this.fail("MALFORMED", EOF_MESSAGE, this.n);
-      const lt = this.lt(vStart);
+      const lt = this.nextLt.from(vStart);
       if (lt < end) this.fail("MALFORMED", "'<' is not allowed in an attribute value", lt);
       const value =
-        this.amp(vStart) < end || this.lf(vStart) < end || this.cr(vStart) < end || this.tab(vStart) < end
+        this.nextAmp.from(vStart) < end || this.nextLf.from(vStart) < end || this.nextCr.from(vStart) < end || this.nextTab.from(vStart) < end
           ? this.decodeAttr(vStart, end)
           : s.slice(vStart, end);
       p = end + 1;

@@ -3,7 +3,7 @@
 import { isNCName } from "./chars.js";
 import { XmlError, formatPath } from "./errors.js";
 import { isNullOnly } from "./plan.js";
-import { T_ARR, T_BOOL, T_INT, T_NULL, T_NUM, T_OBJ, T_STR, type Eff, type Resolver } from "./schema.js";
+import { T_ARR, T_BOOL, T_INT, T_NULL, T_NUM, T_OBJ, T_STR, typeOfValue, type Eff, type Resolver } from "./schema.js";
 
 export interface EncodeOptions {
   /** Prefix the output with `<?xml version="1.0" encoding="utf-8"?>`. Default false. */
@@ -48,21 +48,6 @@ function own(obj: Obj, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
-function jsonType(v: unknown): number {
-  if (v === null) return T_NULL;
-  switch (typeof v) {
-    case "string":
-      return T_STR;
-    case "boolean":
-      return T_BOOL;
-    case "number":
-      return Number.isInteger(v) ? T_INT | T_NUM : T_NUM;
-    case "object":
-      return Array.isArray(v) ? T_ARR : T_OBJ;
-    default:
-      return 0;
-  }
-}
 
 function describe(v: unknown): string {
   if (v === null) return "null";
@@ -184,7 +169,7 @@ export class Encoder {
     if (depth > 16) return true;
     const b = e.base;
     if (b.alts !== undefined) return b.alts.some((a) => this.matches(this.r.eff(a), v, depth + 1));
-    const t = jsonType(v);
+    const t = typeOfValue(v);
     if (b.types !== 0 && (b.types & t) === 0) return false;
     if (b.enumValues !== undefined && (v === null || typeof v !== "object") && !b.enumValues.includes(v)) return false;
     if (isPlainObject(v)) {
@@ -239,7 +224,7 @@ export class Encoder {
       this.emit("<" + q + nsDecl + "/>");
       return;
     }
-    const t = jsonType(value);
+    const t = typeOfValue(value);
     if (b.types === 0) {
       this.any(q, nsDecl, inner, value, depth);
       return;

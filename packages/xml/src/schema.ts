@@ -108,7 +108,8 @@ function parseXml(raw: unknown): XmlInfo {
   return out;
 }
 
-function typeOfValue(v: unknown): number {
+/** The JSON type bits (T_*) of a value: shared by the schema compiler and encode. */
+export function typeOfValue(v: unknown): number {
   if (v === null) return T_NULL;
   switch (typeof v) {
     case "string":
