@@ -1,8 +1,9 @@
-// README command 1, after turbo has linted, bundled, generated and built: say what was made.
-// (The mock and the docs server join this summary as their packages land.)
+// README command 1, after turbo has linted, bundled, generated and built: say what was made,
+// then start the services (the mocks and the docs server), print one "ready" block of URLs
+// and keep them running until Ctrl-C. With `--once` (or CI set) they stop right after that.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -33,4 +34,88 @@ console.log("  built packages:");
 for (const pkg of list(join(root, "packages"), () => true)) {
   if (existsSync(join(pkg, "dist"))) console.log(`    ${rel(join(pkg, "dist"))}`);
 }
+
+// ---- Services -------------------------------------------------------------------------------
+// Each starter returns a list of { name, url, note, stop }; add new ones to STARTERS.
+
+/** The Prism mocks of both APIs (packages/mock), on 4010 (EM) and 4011 (Azure), else free ports. */
+async function startMockServices() {
+  const dist = join(root, "packages", "mock", "dist", "index.js");
+  if (!existsSync(dist)) throw new Error(`${rel(dist)} is missing: the build did not run`);
+  const { startMock, DEFAULT_PORTS, API_TITLES } = await import(pathToFileURL(dist).href);
+  const log = (e) => console.log(`  ${e.api === "enterprise-manager" ? "em   " : "azure"} ${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"}`);
+  const start = async (api) => {
+    try {
+      return { mock: await startMock({ api, port: DEFAULT_PORTS[api], onExchange: log }), note: "" };
+    } catch (error) {
+      if (error.code !== "EADDRINUSE") throw error;
+      return { mock: await startMock({ api, port: 0, onExchange: log }), note: `, port ${DEFAULT_PORTS[api]} was taken` };
+    }
+  };
+  const started = await Promise.allSettled(["enterprise-manager", "backup-for-azure"].map(start));
+  const ok = started.filter((r) => r.status === "fulfilled").map((r) => r.value);
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    await Promise.all(ok.map(({ mock }) => mock.stop()));
+    throw failed.reason;
+  }
+  return ok.map(({ mock, note }) => ({
+    name: `${API_TITLES[mock.api]} mock`,
+    url: mock.url,
+    note: `Prism from the spec's examples, ready in ${(mock.startupMs / 1000).toFixed(1)} s${note}${mock.api === "backup-for-azure" ? `; token: ${mock.origin}/api/oauth2/token` : ""}`,
+    stop: () => mock.stop(),
+  }));
+}
+
+/** The docs site (packages/docs/dist, built by the `docs` task) on 4000, else a free port. */
+async function startDocsServer() {
+  const { serveDocs } = await import(pathToFileURL(join(root, "packages", "docs", "scripts", "serve.mjs")).href);
+  let server;
+  let note = "Redoc reference of both APIs, offline";
+  try {
+    server = await serveDocs({ port: 4000 });
+  } catch (error) {
+    if (error.code !== "EADDRINUSE") throw error;
+    server = await serveDocs({ port: 0 });
+    note += ", port 4000 was taken";
+  }
+  return [{ name: "Docs", url: server.url, note, stop: () => server.close() }];
+}
+
+const STARTERS = [startMockServices, startDocsServer];
+
+const services = [];
+async function stopAll() {
+  await Promise.allSettled(services.reverse().map((s) => s.stop()));
+}
+try {
+  for (const starter of STARTERS) services.push(...(await starter()));
+} catch (error) {
+  console.error(`\nCould not start the services: ${error.message}`);
+  await stopAll();
+  process.exit(1);
+}
+
+const width = Math.max(...services.map((s) => s.name.length));
+const once = process.argv.includes("--once") || !!process.env.CI;
+console.log(`\nReady${once ? "" : " (Ctrl-C stops)"}:`);
+for (const s of services) console.log(`  ${s.name.padEnd(width)}  ${s.url}  (${s.note})`);
+const em = services.find((s) => s.url.endsWith("/api"));
+if (em) console.log(`\n  Try: curl -H 'Accept: application/json' -H 'X-RestSvcSessionId: any' ${em.url}/backupSessions`);
 console.log("\nNext: README command 2 (`npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 test`) runs every test.");
+
+if (once) {
+  await stopAll();
+} else {
+  console.log("Requests:");
+  let stopping = false;
+  const onSignal = async () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    await stopAll();
+    console.log("Stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}

@@ -1,4 +1,4 @@
-import { createBackupForAzureClient, unwrap } from "@veeam-sessions/client";
+import { createBackupForAzureClient } from "@veeam-sessions/client";
 
 const az = createBackupForAzureClient({
   baseUrl: "https://vbazure.corp.internal/api/v1",

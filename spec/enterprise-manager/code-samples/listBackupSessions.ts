@@ -1,4 +1,4 @@
-import { createEnterpriseManagerClient, unwrap } from "@veeam-sessions/client";
+import { createEnterpriseManagerClient } from "@veeam-sessions/client";
 
 const em = createEnterpriseManagerClient({
   baseUrl: "https://enterprise-manager.corp.internal:9398/api",

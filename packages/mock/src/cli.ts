@@ -1,0 +1,179 @@
+// veeam-mock: Prism mock servers (or a validation proxy) for the Veeam session APIs.
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+import { API_TITLES, APIS, DEFAULT_PORTS, startMocks, startProxy, type ApiName, type Exchange, type MockServer } from "./index.js";
+import { formatViolation } from "./violations.js";
+
+const require = createRequire(import.meta.url);
+const VERSION = (require("../package.json") as { version: string }).version;
+const PRISM_VERSION = (require("@stoplight/prism-cli/package.json") as { version: string }).version;
+
+const HELP = `veeam-mock ${VERSION}: Prism ${PRISM_VERSION} mock servers for the Veeam session APIs
+
+Usage:
+  veeam-mock [--api enterprise-manager|backup-for-azure|all] [--port N] [--host H] [--dynamic]
+  veeam-mock proxy --api enterprise-manager|backup-for-azure --upstream URL [--port N] [--errors] [--insecure]
+
+Mock (default): answers from the bundled specs' examples.
+  --api NAME      enterprise-manager (em), backup-for-azure (azure) or all (default: all)
+  --port N        port to listen on; 0 picks a free one (default: ${DEFAULT_PORTS["enterprise-manager"]} EM, ${DEFAULT_PORTS["backup-for-azure"]} Azure;
+                  with --api all, EM takes N and Azure N+1)
+  --host H        address to listen on (default: 127.0.0.1)
+  --dynamic       generate JSON bodies from the schemas instead of the examples (XML stays examples)
+  --cors          add CORS headers and answer preflights (the real servers do not)
+
+Proxy: Prism's validation proxy in front of a real server; every answer is checked against the
+contract and each violation is printed on its own line.
+  --upstream URL  the server's base URL: https://em:9398/api or https://vbazure/api/v1
+  --errors        answer a violating response with Prism's 500 instead of passing it on
+  --insecure      accept the upstream's self-signed TLS certificate
+
+Both:
+  --quiet         print no line per request (violations still print in proxy mode)
+  --verbose       also print Prism's own log
+  -h, --help      this text;  --version  the version
+
+Base URLs: Enterprise Manager http://HOST:PORT/api, Backup for Azure http://HOST:PORT/api/v1
+(token: http://HOST:PORT/api/oauth2/token). Any session id / bearer token is accepted; without
+one the answer is 401. Ctrl-C stops the servers.`;
+
+class UsageError extends Error {}
+
+function apiName(value: string | undefined, allowAll: boolean): ApiName[] {
+  const v = (value ?? (allowAll ? "all" : "")).toLowerCase();
+  if (!v) throw new UsageError(`--api is required: ${APIS.join(" or ")}`);
+  if (v === "all" && allowAll) return [...APIS];
+  if (v === "em") return ["enterprise-manager"];
+  if (v === "azure") return ["backup-for-azure"];
+  if ((APIS as readonly string[]).includes(v)) return [v as ApiName];
+  throw new UsageError(`unknown api "${value}": use ${APIS.join(", ")}${allowAll ? " or all" : ""}`);
+}
+
+function portOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port ${value} is not a port number (0-65535)`);
+  return n;
+}
+
+const time = () => new Date().toISOString().slice(11, 23);
+const SHORT: Record<ApiName, string> = { "enterprise-manager": "em", "backup-for-azure": "azure" };
+
+function reporter(quiet: boolean, proxy: boolean, many: boolean) {
+  const counts = { requests: 0, violating: 0, violations: 0 };
+  let xmlNote = false;
+  const log = (e: Exchange) => {
+    counts.requests++;
+    if (e.violations.length) counts.violating++;
+    counts.violations += e.violations.length;
+    if (!quiet) {
+      const tag = many ? `${SHORT[e.api].padEnd(5)} ` : "";
+      const found = e.violations.length ? `  ${e.violations.length} violation${e.violations.length > 1 ? "s" : ""}` : "";
+      console.log(`${time()} ${tag}${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"} (${Math.round(e.ms)} ms)${found}`);
+    }
+    if (proxy || !quiet) for (const v of e.violations) console.log(`  ✗ ${e.method} ${e.url} ${formatViolation(v)}`);
+    if (proxy && !xmlNote && e.mediaType?.includes("xml")) {
+      xmlNote = true;
+      console.log("  note: Prism checks status, headers and JSON bodies; it cannot validate XML bodies (record them and validate with @veeam-sessions/contract).");
+    }
+  };
+  return { log, counts };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const proxy = argv[0] === "proxy";
+  const { values, positionals } = parseArgs({
+    args: proxy ? argv.slice(1) : argv,
+    allowPositionals: true,
+    options: {
+      api: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      dynamic: { type: "boolean" },
+      cors: { type: "boolean" },
+      upstream: { type: "string" },
+      errors: { type: "boolean" },
+      insecure: { type: "boolean" },
+      quiet: { type: "boolean" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.version) {
+    console.log(`veeam-mock ${VERSION} (Prism ${PRISM_VERSION})`);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (the only command is "proxy")`);
+  if (!proxy) for (const flag of ["upstream", "errors", "insecure"] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for "veeam-mock proxy"`);
+  if (proxy && values.dynamic) throw new UsageError(`--dynamic is for the mock, not the proxy`);
+
+  const apis = apiName(values.api, !proxy);
+  const port = portOf(values.port);
+  const host = values.host ?? "127.0.0.1";
+  const report = reporter(!!values.quiet, proxy, apis.length > 1);
+  const prismLog = values.verbose ? (line: string) => console.log(`  [prism] ${line}`) : undefined;
+  const started = performance.now();
+  let servers: MockServer[];
+  if (proxy) {
+    if (!values.upstream) throw new UsageError(`--upstream is required: the server's base URL, e.g. https://em.corp:9398/api`);
+    servers = [
+      await startProxy({ api: apis[0]!, upstream: values.upstream, port, host, errors: values.errors, insecure: values.insecure, cors: values.cors, onExchange: report.log, prismLog }),
+    ];
+  } else {
+    servers = await startMocks(apis, { port, host, dynamic: values.dynamic, cors: values.cors, onExchange: report.log, prismLog });
+  }
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const width = Math.max(...servers.map((s) => API_TITLES[s.api].length));
+  if (proxy) {
+    console.log(`veeam-mock proxy: Prism ${PRISM_VERSION} validation proxy, ready in ${seconds(performance.now() - started)}`);
+    for (const s of servers) console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}  →  ${values.upstream}`);
+    console.log("Every answer is checked against the contract; each violation prints on a line starting with ✗. Ctrl-C stops.");
+  } else {
+    console.log(`veeam-mock: Prism ${PRISM_VERSION} mock${values.dynamic ? " (dynamic JSON)" : ""}, ready in ${seconds(performance.now() - started)}`);
+    for (const s of servers) {
+      const extra = s.api === "backup-for-azure" ? `  (token: ${s.origin}/api/oauth2/token)` : "";
+      console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}${extra}`);
+    }
+    console.log(values.quiet ? "Ctrl-C stops." : "One line per request below; Ctrl-C stops.");
+  }
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.error(`veeam-mock: ${signal} again, exiting now`);
+        process.exit(130);
+      }
+      stopping = true;
+      void Promise.all(servers.map((s) => s.stop())).then(() => {
+        const c = report.counts;
+        console.log(`veeam-mock: stopped (${c.requests} request${c.requests === 1 ? "" : "s"}${proxy ? `, ${c.violating} with violations, ${c.violations} violations` : ""}).`);
+        resolve();
+      });
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+  });
+  return 0;
+}
+
+// `pnpm … mock -- --api em` passes the `--` on: skip it.
+const argv = process.argv.slice(2);
+main(argv[0] === "--" ? argv.slice(1) : argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const code = (error as { code?: string }).code;
+    let message = error instanceof Error ? error.message : String(error);
+    if (code === "EADDRINUSE") message = message.replace(/pick another port.*$/, "pick another with --port N, or --port 0 for a free one");
+    const usage = error instanceof UsageError || code?.startsWith("ERR_PARSE_ARGS");
+    console.error(`veeam-mock: ${message}${usage ? "\nSee veeam-mock --help." : ""}`);
+    process.exitCode = usage ? 2 : 1;
+  },
+);

@@ -1,0 +1,120 @@
+// The small HTTP server users talk to. It forwards every request to Prism and reports each
+// exchange, and corrects Prism where a client would otherwise see what the servers never send:
+// - EM without Accept: Prism would pick JSON; the server (and Prism with `*/*`) picks XML.
+// - EM, JSON asked for, but Prism refused the request (no session, bad parameter) and
+//   answered with the first media type's example (XML): answer with the JSON twin.
+// - Azure errors are application/problem+json whatever Accept says; Prism would refuse the
+//   media type for `Prefer: code=404` and fall back to the 200 answer.
+// - EM XML with --dynamic: Prism cannot generate XML from a schema; XML always comes from
+//   the examples (`Prefer: dynamic=false`).
+// - Prism's XML "body must be object" findings are dropped from `sl-violations`.
+// As a proxy it changes nothing but the missing EM Accept (so the server picks, not Prism).
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { ApiName } from "./spec.js";
+import { isXml, negotiate, withPreference } from "./negotiate.js";
+import { dropXmlBodyFindings, parseViolations, type Violation } from "./violations.js";
+
+export interface Exchange {
+  api: ApiName;
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  status: number;
+  mediaType: string | undefined;
+  ms: number;
+  /** What Prism found wrong with the request or response (XML body findings removed). */
+  violations: Violation[];
+}
+
+export interface FrontOptions {
+  api: ApiName;
+  mode: "mock" | "proxy";
+  /** Prism's port on 127.0.0.1 (known once Prism listens). */
+  prismPort: () => number;
+  dynamic: boolean;
+  /** XML example body → JSON twin (EM). */
+  twins: Map<string, string>;
+  onExchange?: ((exchange: Exchange) => void) | undefined;
+  /** Why Prism is gone, if it is (for the 502). */
+  prismExited: () => string | undefined;
+}
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
+const EM_OFFERS = ["application/xml", "application/json"] as const;
+
+export function createFront(options: FrontOptions): http.Server & { agent: http.Agent } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const em = options.api === "enterprise-manager";
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    const prismPort = options.prismPort();
+    headers.host = `127.0.0.1:${prismPort}`;
+    let wanted: string | undefined;
+    const accept = headers.accept as string | undefined;
+    const mock = options.mode === "mock";
+    if (mock && !em && accept && !/problem\+json|\*\/\*/i.test(accept)) headers.accept = `${accept}, application/problem+json`;
+    if (em) {
+      if (!headers.accept) headers.accept = "*/*";
+      wanted = negotiate(headers.accept as string, EM_OFFERS);
+      if (mock && options.dynamic && wanted !== "application/json") {
+        headers.prefer = withPreference(headers.prefer as string | undefined, "dynamic", "false");
+      }
+    }
+
+    const upstream = http.request({ host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on("data", (c: Buffer) => chunks.push(c));
+      answer.on("error", (error) => fail(error));
+      answer.on("end", () => {
+        let body = Buffer.concat(chunks);
+        let mediaType = answer.headers["content-type"];
+        const xml = isXml(mediaType);
+        if (mock && em && wanted === "application/json" && xml) {
+          const twin = options.twins.get(body.toString("utf8").trim());
+          if (twin !== undefined) {
+            body = Buffer.from(twin);
+            mediaType = "application/json";
+          }
+        }
+        const violations = dropXmlBodyFindings(parseViolations(answer.headers["sl-violations"]), xml, "response");
+        const out: http.OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (HOP_BY_HOP.has(name) || name === "content-length" || name === "content-type" || name === "sl-violations" || value === undefined) continue;
+          out[name] = value;
+        }
+        if (mediaType) out["content-type"] = mediaType;
+        if (violations.length) out["sl-violations"] = JSON.stringify(violations.map((v) => ({ location: v.location.split("."), severity: v.severity[0]!.toUpperCase() + v.severity.slice(1), code: v.code, message: v.message })));
+        if (answer.statusCode !== 204 && answer.statusCode !== 304) out["content-length"] = body.length;
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+        res.end(body);
+        options.onExchange?.({
+          api: options.api,
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          status: answer.statusCode ?? 502,
+          mediaType: mediaType?.split(";")[0]?.trim(),
+          ms: performance.now() - started,
+          violations,
+        });
+      });
+    });
+    upstream.on("error", fail);
+    req.pipe(upstream);
+
+    function fail(error: Error) {
+      if (res.headersSent) {
+        res.destroy(error);
+        return;
+      }
+      const gone = options.prismExited();
+      const text = `veeam-mock: Prism ${gone ? `is not running (${gone})` : `did not answer (${error.message})`}\n`;
+      res.writeHead(502, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
+      options.onExchange?.({ api: options.api, method: req.method ?? "GET", url: req.url ?? "/", status: 502, mediaType: "text/plain", ms: performance.now() - started, violations: [] });
+    }
+  });
+  server.keepAliveTimeout = 5000;
+  return Object.assign(server, { agent });
+}

@@ -1,0 +1,189 @@
+// @veeam-sessions/mock: Prism on the bundled Veeam specs, behind a small front that makes it
+// answer like the servers on what clients see (base paths, media types), for tests and demos.
+import type { AddressInfo } from "node:net";
+import { createFront, type Exchange } from "./front.js";
+import { startPrism, type PrismLogLevel } from "./prism.js";
+import { APIS, loadSpec, rebase, splitUpstream, writeTemp, xmlTwins, type ApiName } from "./spec.js";
+
+export type { ApiName } from "./spec.js";
+export type { Exchange } from "./front.js";
+export type { Violation } from "./violations.js";
+export { formatViolation, parseViolations } from "./violations.js";
+export { APIS, specPath } from "./spec.js";
+
+/** Where the CLI (and `startMock` without `port`) listens: EM 4010, Azure 4011. */
+export const DEFAULT_PORTS: Readonly<Record<ApiName, number>> = { "enterprise-manager": 4010, "backup-for-azure": 4011 };
+export const API_TITLES: Readonly<Record<ApiName, string>> = {
+  "enterprise-manager": "Enterprise Manager",
+  "backup-for-azure": "Backup for Microsoft Azure",
+};
+
+interface CommonOptions {
+  api: ApiName;
+  /** Port to listen on; 0 picks a free one. Default: 4010 (EM), 4011 (Azure). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Called after every exchange (method, URL, status, media type, time, violations). */
+  onExchange?: (exchange: Exchange) => void;
+  /** Prism's own log: each line goes here (default: kept quiet, shown when Prism fails to start). */
+  prismLog?: (line: string) => void;
+  /** Prism's log level when `prismLog` is set (default "info"). */
+  prismLogLevel?: PrismLogLevel;
+  /** Let Prism answer CORS preflights and add CORS headers (default false: the servers do not). */
+  cors?: boolean;
+  /** Give up when Prism has not listened after this long (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export interface MockOptions extends CommonOptions {
+  /** Generate JSON bodies from the schemas (json-schema-faker) instead of the examples. XML always comes from examples. */
+  dynamic?: boolean;
+}
+
+export interface ProxyOptions extends CommonOptions {
+  /** The real server's base URL: `https://em:9398/api` or `https://vbazure/api/v1`. */
+  upstream: string;
+  /** Prism answers a contract violation with a 500 problem+json instead of the upstream's answer. */
+  errors?: boolean;
+  /** Accept any TLS certificate from the upstream (self-signed EM certificates). */
+  insecure?: boolean;
+}
+
+export interface MockServer {
+  api: ApiName;
+  /** Base URL for the clients: `http://127.0.0.1:4010/api` (EM), `http://127.0.0.1:4011/api/v1` (Azure). */
+  url: string;
+  /** `http://host:port`. */
+  origin: string;
+  port: number;
+  host: string;
+  /** Milliseconds from the call until the mock answered requests. */
+  startupMs: number;
+  /** The Prism process behind the front (127.0.0.1, a free port): for debugging. */
+  prism: { url: string; pid: number; startupMs: number };
+  /** Stops Prism and the front; the port is free when this resolves. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Prism on the API's bundled spec and a front on `host:port`:
+ *
+ * ```ts
+ * const mock = await startMock({ api: "enterprise-manager", port: 0 });
+ * const em = createEnterpriseManagerClient({ baseUrl: mock.url, auth: { username: "u", password: "p" } });
+ * await mock.stop();
+ * ```
+ */
+export async function startMock(options: MockOptions): Promise<MockServer> {
+  const source = loadSpec(known(options.api));
+  const { doc, basePath } = rebase(source);
+  return start(options, "mock", doc, basePath, options.dynamic ? ["--dynamic"] : [], {}, !!options.dynamic);
+}
+
+/** Starts one mock per API (in parallel); `port` applies to the first, each next one takes port + 1 (0 stays 0). */
+export async function startMocks(apis: readonly ApiName[] = APIS, options: Omit<MockOptions, "api"> = {}): Promise<MockServer[]> {
+  const results = await Promise.allSettled(
+    apis.map((api, i) => startMock({ ...options, api, port: options.port === undefined ? DEFAULT_PORTS[api] : options.port === 0 ? 0 : options.port + i })),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  if (failed) {
+    await Promise.all(started.map((m) => m.stop()));
+    throw failed.reason;
+  }
+  return started;
+}
+
+/**
+ * Prism's validation proxy: forwards every request to `upstream` and reports what breaks the
+ * contract (`onExchange(...).violations`, and the `sl-violations` header).
+ */
+export async function startProxy(options: ProxyOptions): Promise<MockServer> {
+  const source = loadSpec(known(options.api));
+  const { target, vars } = splitUpstream(source, options.upstream);
+  const { doc, basePath } = rebase(source, vars);
+  const env: NodeJS.ProcessEnv = options.insecure ? { NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_NO_WARNINGS: "1" } : {};
+  return start(options, "proxy", doc, basePath, [target, ...(options.errors ? ["--errors"] : [])], env, false);
+}
+
+function known(api: ApiName): ApiName {
+  if (!APIS.includes(api)) throw new Error(`unknown api "${String(api)}": use ${APIS.join(" or ")}`);
+  return api;
+}
+
+async function start(
+  options: CommonOptions,
+  mode: "mock" | "proxy",
+  doc: Record<string, unknown>,
+  basePath: string,
+  /** Prism's arguments after `mock|proxy <document>`. */
+  extra: string[],
+  env: NodeJS.ProcessEnv,
+  dynamic: boolean,
+): Promise<MockServer> {
+  const started = performance.now();
+  const { api } = options;
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? DEFAULT_PORTS[api];
+  let prism: Awaited<ReturnType<typeof startPrism>> | undefined;
+  const front = createFront({
+    api,
+    mode,
+    prismPort: () => prism?.port ?? 0,
+    dynamic,
+    twins: api === "enterprise-manager" ? xmlTwins(loadSpec(api)) : new Map(),
+    onExchange: options.onExchange,
+    prismExited: () => prism?.exited,
+  });
+  // Bind first: a port in use fails at once, before Prism takes its second to start.
+  await new Promise<void>((resolve, reject) => {
+    front.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(Object.assign(new Error(`port ${port} on ${host} is in use (another veeam-mock?): pick another port, or port 0 for a free one`), { code: error.code }));
+      } else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+        reject(Object.assign(new Error(`cannot listen on ${host}: no such local address`), { code: error.code }));
+      } else reject(error);
+    });
+    front.listen(port, host, () => resolve());
+  });
+  const temp = writeTemp(api, doc);
+  const closeFront = () =>
+    new Promise<void>((resolve) => {
+      front.close(() => resolve());
+      front.closeAllConnections();
+      front.agent.destroy();
+    });
+  try {
+    prism = await startPrism({
+      args: [mode, temp.path, ...extra, ...(options.cors ? [] : ["--no-cors"])],
+      logLevel: options.prismLog ? (options.prismLogLevel ?? "info") : "fatal",
+      onLog: options.prismLog,
+      env: { ...env, VEEAM_MOCK_TEMP_DIR: temp.dir },
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+    });
+  } catch (error) {
+    temp.remove();
+    await closeFront();
+    throw error;
+  }
+  const address = front.address() as AddressInfo;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const origin = `http://${shownHost}:${address.port}`;
+  let stopping: Promise<void> | undefined;
+  const running = prism;
+  return {
+    api,
+    url: origin + basePath,
+    origin,
+    port: address.port,
+    host,
+    startupMs: performance.now() - started,
+    prism: { url: `http://127.0.0.1:${running.port}`, pid: running.pid, startupMs: running.startupMs },
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all([running.stop(), closeFront()]);
+        temp.remove();
+      })()),
+  };
+}

@@ -1,0 +1,106 @@
+// One Prism process (`prism mock` or `prism proxy`) on 127.0.0.1 and a free port, started
+// through bin/prism-child.mjs; resolves once Prism listens, and stops it for good.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const CHILD = fileURLToPath(new URL("../bin/prism-child.mjs", import.meta.url));
+
+export type PrismLogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+
+export interface PrismProcessOptions {
+  /** `mock` or `proxy` and what follows, e.g. `["mock", doc, "--dynamic"]`. Port and host are added. */
+  args: string[];
+  logLevel: PrismLogLevel;
+  /** Every line Prism prints (its own log), when wanted. */
+  onLog?: ((line: string) => void) | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  timeoutMs: number;
+}
+
+export interface PrismProcess {
+  port: number;
+  pid: number;
+  /** Milliseconds from spawning Prism until it listened. */
+  startupMs: number;
+  /** Why Prism ended, if it did. */
+  readonly exited: string | undefined;
+  stop(): Promise<void>;
+}
+
+const KEEP = 60;
+
+export async function startPrism(options: PrismProcessOptions): Promise<PrismProcess> {
+  const started = performance.now();
+  const child: ChildProcess = fork(CHILD, [...options.args, "--port", "0", "--host", "127.0.0.1", "--verboseLevel", options.logLevel], {
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    env: { ...process.env, ...options.env, FORCE_COLOR: "0" },
+    execArgv: [],
+  });
+  // The last lines Prism printed, for error messages; always drained so Prism never blocks on a full pipe.
+  const tail: string[] = [];
+  const onLine = (line: string) => {
+    if (!line.trim()) return;
+    tail.push(line);
+    if (tail.length > KEEP) tail.shift();
+    options.onLog?.(line);
+  };
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let rest = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop()!;
+      lines.forEach(onLine);
+    });
+    stream.on("end", () => rest && onLine(rest));
+  }
+  let exited: string | undefined;
+  const exit = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exited = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      resolve();
+    });
+  });
+
+  const stop = async () => {
+    if (exited === undefined) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exit;
+      clearTimeout(timer);
+    }
+  };
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => fail(`Prism did not listen within ${options.timeoutMs} ms`), options.timeoutMs);
+    function fail(reason: string) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void stop().then(() => {
+        const log = tail.length ? `\nPrism said:\n  ${tail.slice(-15).join("\n  ")}` : "";
+        reject(new Error(`${reason}${log}`));
+      });
+    }
+    child.on("message", (message: { type?: string; port?: number }) => {
+      if (!settled && message?.type === "listening" && typeof message.port === "number") {
+        settled = true;
+        clearTimeout(timer);
+        resolve(message.port);
+      }
+    });
+    child.once("error", (error) => fail(`Prism could not start: ${error.message}`));
+    void exit.then(() => fail(`Prism ${exited} before it listened`));
+  });
+
+  return {
+    port,
+    pid: child.pid!,
+    startupMs: performance.now() - started,
+    get exited() {
+      return exited;
+    },
+    stop,
+  };
+}

@@ -1,0 +1,109 @@
+// The veeam-mock command: help, errors, start both mocks, print their URLs, log requests,
+// and stop cleanly (Prism gone, ports free) on SIGINT and SIGTERM.
+import { afterAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { canBind } from "./helpers.js";
+import { runCli, type RunningCli } from "./cli-helpers.js";
+
+const running: RunningCli[] = [];
+const cli = (args: string[]) => {
+  const r = runCli(args);
+  running.push(r);
+  return r;
+};
+afterAll(() => {
+  for (const r of running) if (r.child.exitCode === null) r.child.kill("SIGKILL");
+});
+
+describe("veeam-mock", () => {
+  it("--help explains the usage, ports and flags", async () => {
+    const r = cli(["--help"]);
+    expect(await r.exited).toEqual({ code: 0, signal: null });
+    for (const text of ["--api", "--port", "--host", "--dynamic", "4010", "4011", "proxy", "--upstream", "/api/v1"]) expect(r.output()).toContain(text);
+  });
+
+  it("an unknown api is a usage error (exit 2)", async () => {
+    const r = cli(["--api", "vbr"]);
+    expect((await r.exited).code).toBe(2);
+    expect(r.output()).toContain('veeam-mock: unknown api "vbr": use enterprise-manager, backup-for-azure or all');
+    expect(r.output()).toContain("See veeam-mock --help.");
+  });
+
+  it("an unknown flag is a usage error (exit 2)", async () => {
+    const r = cli(["--prot", "1"]);
+    expect((await r.exited).code).toBe(2);
+    expect(r.output()).toMatch(/Unknown option '--prot'/);
+  });
+
+  it("proxy needs --upstream", async () => {
+    const r = cli(["proxy", "--api", "em"]);
+    expect((await r.exited).code).toBe(2);
+    expect(r.output()).toContain("--upstream is required");
+  });
+
+  it("a port in use is reported (exit 1) before Prism starts", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const r = cli(["--api", "enterprise-manager", "--port", String(port)]);
+    expect((await r.exited).code).toBe(1);
+    expect(r.output()).toContain(`veeam-mock: port ${port} on 127.0.0.1 is in use`);
+    blocker.close();
+  });
+
+  it("--api all --port 0: prints both base URLs once ready, logs each request, stops on SIGINT", async () => {
+    const r = cli(["--api", "all", "--port", "0"]);
+    await r.waitFor(/ready in [\d.]+ s/);
+    const em = (await r.waitFor(/Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api)\n/))[1]!;
+    const az = (await r.waitFor(/Backup for Microsoft Azure\s+(http:\/\/127\.0\.0\.1:\d+\/api\/v1)\s+\(token: (http:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token)\)/))[1]!;
+    const response = await fetch(`${em}/backupSessions`, { headers: { accept: "application/json" } });
+    expect(response.status).toBe(401);
+    await r.waitFor(/em +GET \/api\/backupSessions → 401 application\/json \(\d+ ms\) {2}1 violation\n/);
+    expect(r.output()).toMatch(/✗ GET \/api\/backupSessions error request: Invalid security scheme used/);
+    expect((await fetch(`${az}/jobSessions`, { headers: { authorization: "Bearer t" } })).status).toBe(200);
+    await r.waitFor(/azure GET \/api\/v1\/jobSessions → 200 application\/json/);
+
+    r.child.kill("SIGINT");
+    expect(await r.exited).toEqual({ code: 0, signal: null });
+    expect(r.output()).toMatch(/veeam-mock: stopped \(2 requests\)\./);
+    for (const url of [em, az]) expect(await canBind(Number(new URL(url).port))).toBe(true);
+  });
+
+  it("SIGTERM stops it as cleanly; --quiet prints no request lines", async () => {
+    const r = cli(["--api", "backup-for-azure", "--port", "0", "--quiet"]);
+    const az = (await r.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/api\/v1/))[1]!;
+    await fetch(`${az}/api/v1/jobSessions`);
+    r.child.kill("SIGTERM");
+    expect(await r.exited).toEqual({ code: 0, signal: null });
+    expect(r.output()).not.toContain("GET /api/v1/jobSessions");
+    expect(await canBind(Number(new URL(az).port))).toBe(true);
+  });
+});
+
+describe.runIf(process.platform === "linux")("no orphans", () => {
+  it("Prism exits with the CLI, even one killed with SIGKILL, and removes the temporary spec", async () => {
+    const r = cli(["--api", "em", "--port", "0", "--quiet"]);
+    await r.waitFor(/ready in/);
+    const { execFileSync } = await import("node:child_process");
+    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(r.child.pid)], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+    expect(children.length).toBeGreaterThan(0);
+    const args = execFileSync("ps", ["-o", "args=", "-p", children.join(",")], { encoding: "utf8" });
+    const doc = /(\S*veeam-mock-[^/\s]+)\/enterprise-manager\.json/.exec(args)?.[1];
+    expect(doc && existsSync(doc)).toBe(true);
+    r.child.kill("SIGKILL");
+    await r.exited;
+    const alive = async () => children.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    for (let i = 0; i < 50 && (await alive()).length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await alive()).toEqual([]);
+    expect(existsSync(doc!)).toBe(false); // the temporary spec went with Prism
+  });
+});
