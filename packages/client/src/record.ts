@@ -12,7 +12,7 @@ export interface RecordOptions {
   /**
    * What to scrub besides the secrets the client knows (password, session id, tokens, which
    * are always removed, as are `SessionId`/`access_token`/`refresh_token` values):
-   * `hosts: true` replaces every URL host in bodies with `redacted.invalid`; a list replaces those hosts only.
+   * `hosts: true` replaces every URL host in bodies with `redacted.invalid` (XML namespace URIs excepted); a list replaces those hosts only.
    */
   redact?: { hosts?: boolean | string[] };
 }
@@ -31,8 +31,11 @@ const SECRET_XML = /(<(SessionId)(?:\s[^>]*)?>)[^<]*(<\/\2>)/g;
 
 export function scrub(body: string, secrets: Iterable<string>, hosts?: boolean | string[]): string {
   let out = redact(body, [...secrets]).replace(SECRET_JSON, '$1"[redacted]"').replace(SECRET_XML, "$1[redacted]$3");
-  if (hosts === true) out = out.replace(/(https?:\/\/)[^/:"'\s<>]+/g, "$1redacted.invalid");
-  else if (Array.isArray(hosts)) for (const h of hosts) out = out.split(h).join("redacted.invalid");
+  if (hosts === true) {
+    // Namespace URIs name a vocabulary, not a server: keep them, or the XML no longer validates.
+    const namespaceHosts = new Set([...out.matchAll(/xmlns(?::[\w.-]+)?\s*=\s*["']https?:\/\/([^/:"'\s<>]+)/g)].map((m) => m[1]));
+    out = out.replace(/(https?:\/\/)([^/:"'\s<>]+)/g, (url: string, scheme: string, host: string) => (namespaceHosts.has(host) ? url : `${scheme}redacted.invalid`));
+  } else if (Array.isArray(hosts)) for (const h of hosts) out = out.split(h).join("redacted.invalid");
   return out;
 }
 

@@ -5,5 +5,8 @@ const em = createEnterpriseManagerClient({
   auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
   format: "json", // or "xml": the same typed data
 });
-const task = unwrap(await em.GET("/backupTaskSessions/{ID}", { params: { path: { ID: "9d7f3c2a-1b4e-4f6a-8c5d-2e7b9a0c1d3f" } } }));
-console.log(task.VmDisplayName, task.State, task.Result, task.TotalSize);
+const task = unwrap(
+  await em.GET("/backupTaskSessions/{ID}", { params: { path: { ID: "9d7f3c2a-1b4e-4f6a-8c5d-2e7b9a0c1d3f" }, query: { format: "Entity" } } }),
+);
+// Without format=Entity the server sends a reference (EntityRef) instead.
+if ("JobSessionUid" in task) console.log(task.VmDisplayName, task.State, task.Result, task.TotalSize);

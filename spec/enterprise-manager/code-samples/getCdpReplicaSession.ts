@@ -5,5 +5,8 @@ const em = createEnterpriseManagerClient({
   auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
   format: "json", // or "xml": the same typed data
 });
-const session = unwrap(await em.GET("/cdpReplicaSessions/{ID}", { params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" } } }));
-console.log(session.PolicyName, session.State, session.Result);
+const session = unwrap(
+  await em.GET("/cdpReplicaSessions/{ID}", { params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" }, query: { format: "Entity" } } }),
+);
+// Without format=Entity the server sends a reference (EntityRef) instead.
+if ("State" in session) console.log(session.PolicyName, session.State, session.Result);

@@ -6,6 +6,7 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const tasks = unwrap(
-  await em.GET("/backupSessions/{ID}/taskSessions", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } }),
+  await em.GET("/backupSessions/{ID}/taskSessions", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } } }),
 );
-for (const t of tasks.BackupTaskSessions) console.log(t.VmDisplayName, t.Result, t.Reason ?? "");
+// Without format=Entity the server sends references ({ Refs }) instead.
+if ("BackupTaskSessions" in tasks) for (const t of tasks.BackupTaskSessions) console.log(t.VmDisplayName, t.Result, t.Reason ?? "");

@@ -6,6 +6,7 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const tasks = unwrap(
-  await em.GET("/replicaSessions/{ID}/replicaTaskSessions", { params: { path: { ID: "f5bf1a4b-c229-452e-a4e8-0354e1752b4e" } } }),
+  await em.GET("/replicaSessions/{ID}/replicaTaskSessions", { params: { path: { ID: "f5bf1a4b-c229-452e-a4e8-0354e1752b4e" }, query: { format: "Entity" } } }),
 );
-for (const t of tasks.ReplicaTaskSessions) console.log(t.VmDisplayName, t.State, t.Result);
+// Without format=Entity the server sends references ({ Refs }) instead.
+if ("ReplicaTaskSessions" in tasks) for (const t of tasks.ReplicaTaskSessions) console.log(t.VmDisplayName, t.State, t.Result);

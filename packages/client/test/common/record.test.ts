@@ -66,4 +66,15 @@ describe("recordTo()", () => {
     expect(all).toContain("redacted.invalid");
     expect(all).not.toMatch(/authorization|x-restsvcsessionid/i);
   });
+
+  it("hosts: true keeps XML namespace URIs, so recorded XML still validates", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
+    const xml = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml", middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    await xml.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
+    const body = readFileSync(join(dir, "getBackupSession.200.body.xml"), "utf8");
+    expect(body).toContain('xmlns="http://www.veeam.com/ent/v1.0"');
+    expect(body).toContain('xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"');
+    expect(body).toContain('Href="https://redacted.invalid:9398/api/backupSessions/');
+    expect(body).not.toContain("enterprise04.tech.local");
+  });
 });

@@ -1,0 +1,187 @@
+// The CLI's core, without a process: `veeam-contract validate [options] <file|dir>...`.
+// Writes through `io` and returns the exit status (0 all valid, 1 a body breaks the contract,
+// 2 usage error), so tests drive it in-process.
+import { parseArgs } from "node:util";
+import { checkFixtures, collectFixtures, displayPath, type FixtureMeta, type FixtureProblem, type FixtureResult } from "./fixtures.js";
+import { createValidator, type ContractError, type ContractValidator, type ValidatorOptions } from "./validator.js";
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a terminal (progress is shown only then). */
+  readonly stderrIsTTY?: boolean;
+  readonly cwd?: string;
+}
+
+export interface RunOptions {
+  /** A validator to use instead of one over the bundled specs (tests). */
+  validator?: ContractValidator;
+  /** Fixture count above which progress is shown on a TTY. Default 200. */
+  progressThreshold?: number;
+}
+
+export const USAGE = `Usage: veeam-contract validate [options] <file|dir>...
+
+Checks recorded Veeam API responses against the veeam-sessions contract (the bundled OpenAPI
+specs of Enterprise Manager and Backup for Microsoft Azure). JSON bodies are validated with
+ajv; XML bodies are decoded with the spec's xml rules (root element and namespace checked),
+then validated the same way.
+
+A fixture is NAME.meta.json ({"api", "method", "path", "status", "mediaType", "operationId"?})
+plus NAME.body.xml or NAME.body.json, as recordTo() from @veeam-sessions/client writes them.
+Directories are searched recursively.
+
+Options:
+  --json                  print a machine-readable report on stdout instead of lines
+  -q, --quiet             print failures and the summary only
+  --xml-unknown <mode>    ignore (default) or error: fail XML elements, attributes and text
+                          the schema does not describe
+  -h, --help              show this help
+
+A body file without NAME.meta.json is described with flags:
+  --api <name>            enterprise-manager | backup-for-azure (optional with --operation)
+  --operation <id>        the operationId, instead of --method and --path
+  --method <verb>         GET, POST, ...
+  --path <path>           /replicaSessions/{ID} (or a concrete path)
+  --status <code>         the HTTP status
+  --media-type <type>     the Content-Type; default from the extension (.xml, .json)
+
+Exit status: 0 every body is valid; 1 a body breaks the contract; 2 usage error: a bad
+option, an unreadable file, a fixture without its meta or body, an api, operation, status
+or media type the contract does not have.
+
+Examples:
+  veeam-contract validate fixtures/
+  veeam-contract validate --operation getBackupSession --status 200 session.xml
+`;
+
+const MAX_REASONS = 5;
+
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, " ");
+}
+
+function reason(e: ContractError): string {
+  return `${oneLine(e.message)} (${e.keyword})`;
+}
+
+function label(r: FixtureResult): string {
+  const t = r.result.target;
+  if (!t) return "";
+  return `${t.operationId ?? `${t.method} ${t.path}`} ${r.response.status} ${r.response.mediaType ?? ""}`.trim();
+}
+
+function jsonReport(results: readonly FixtureResult[], problems: readonly FixtureProblem[], cwd: string): unknown {
+  return {
+    passed: results.filter((r) => r.result.valid).length,
+    failed: results.filter((r) => !r.result.valid).length,
+    problems: problems.map((p) => ({ file: displayPath(p.file, cwd), message: p.message })),
+    fixtures: results.map((r) => ({
+      name: displayPath(r.fixture.name, cwd),
+      ...(r.fixture.metaFile ? { meta: displayPath(r.fixture.metaFile, cwd) } : {}),
+      body: displayPath(r.fixture.bodyFile, cwd),
+      ...r.response,
+      valid: r.result.valid,
+      ...(r.result.target ? { target: r.result.target } : {}),
+      ...(r.result.closest ? { closest: r.result.closest } : {}),
+      errors: r.result.errors,
+    })),
+  };
+}
+
+export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const usageError = (message: string): number => {
+    io.stderr(`veeam-contract: ${message}\nRun \`veeam-contract --help\` for usage.\n`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        help: { type: "boolean", short: "h" },
+        "xml-unknown": { type: "string" },
+        api: { type: "string" },
+        operation: { type: "string" },
+        method: { type: "string" },
+        path: { type: "string" },
+        status: { type: "string" },
+        "media-type": { type: "string" },
+      },
+    });
+  } catch (e) {
+    return usageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const [command, ...targets] = positionals;
+  if (command === undefined) return usageError("no command given (the command is `validate`)");
+  if (command !== "validate") return usageError(`unknown command "${command}" (the command is \`validate\`)`);
+  if (targets.length === 0) return usageError("no file or directory given");
+  const unknown = values["xml-unknown"];
+  if (unknown !== undefined && unknown !== "ignore" && unknown !== "error") return usageError(`--xml-unknown must be "ignore" or "error", not "${unknown}"`);
+  if (values.status !== undefined && !/^\d{3}$/.test(values.status)) return usageError(`--status must be an HTTP status code, not "${values.status}"`);
+  const flags: FixtureMeta = {
+    ...(values.api !== undefined ? { api: values.api } : {}),
+    ...(values.operation !== undefined ? { operationId: values.operation } : {}),
+    ...(values.method !== undefined ? { method: values.method } : {}),
+    ...(values.path !== undefined ? { path: values.path } : {}),
+    ...(values.status !== undefined ? { status: Number(values.status) } : {}),
+    ...(values["media-type"] !== undefined ? { mediaType: values["media-type"] } : {}),
+  };
+  const bare = Object.keys(flags).length > 0 ? flags : undefined;
+
+  let validator = options.validator;
+  if (validator === undefined) {
+    const validatorOptions: ValidatorOptions = unknown === "error" ? { xml: { unknown: "error" } } : {};
+    try {
+      validator = await createValidator(validatorOptions);
+    } catch (e) {
+      io.stderr(`veeam-contract: cannot load the specs: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  }
+
+  const { fixtures, problems } = await collectFixtures(targets, bare, cwd);
+  if (fixtures.length === 0 && problems.length === 0) problems.push({ file: targets.join(", "), message: "no fixtures found (NAME.meta.json + NAME.body.xml|json)" });
+
+  const progress = io.stderrIsTTY === true && fixtures.length > (options.progressThreshold ?? 200);
+  const report = await checkFixtures(validator, fixtures, {
+    onProgress: progress
+      ? (done, total) => {
+          if (done % 50 === 0 || done === total) io.stderr(`\rveeam-contract: ${done}/${total} checked${done === total ? "\x1b[K\r\x1b[K" : ""}`);
+        }
+      : undefined,
+  });
+  const allProblems = [...problems, ...report.problems];
+  const passed = report.results.filter((r) => r.result.valid).length;
+  const failed = report.results.length - passed;
+
+  for (const p of allProblems) io.stderr(`veeam-contract: ${displayPath(p.file, cwd)}: ${oneLine(p.message)}\n`);
+  if (values.json) {
+    io.stdout(`${JSON.stringify(jsonReport(report.results, allProblems, cwd), null, 2)}\n`);
+  } else {
+    for (const r of report.results) {
+      const file = displayPath(r.fixture.bodyFile, cwd);
+      if (r.result.valid) {
+        if (!values.quiet) io.stdout(`PASS ${file} (${label(r)})\n`);
+        continue;
+      }
+      const errors = r.result.errors;
+      const shown = errors.slice(0, MAX_REASONS).map(reason);
+      if (errors.length > MAX_REASONS) shown.push(`and ${errors.length - MAX_REASONS} more`);
+      const as = r.result.closest ? ` as ${r.result.closest}` : "";
+      io.stdout(`FAIL ${file} (${label(r)}${as}): ${shown.join("; ")}\n`);
+    }
+    io.stdout(`${passed} passed, ${failed} failed\n`);
+  }
+  return allProblems.length > 0 ? 2 : failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,123 @@
+// The CLI's core (collectFixtures + checkFixtures) over every fixture in fixtures/: valid ones
+// pass; each negative fixture fails for the one reason its meta names (`expect.reason`: an
+// error keyword or an XmlError code).
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { createXmlCodec } from "@veeam-sessions/xml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkFixtures, collectFixtures, createValidator, type CheckReport, type ContractValidator, type FixtureResult } from "../src/index.js";
+
+const root = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const rel = (file: string) => relative(root, file).replaceAll("\\", "/");
+const SEEDS = new URL("../../../../shared/seeds/", import.meta.url);
+
+interface Expect {
+  valid: false;
+  reason: string;
+  why: string;
+}
+
+let v: ContractValidator;
+let report: CheckReport;
+const metaOf = (r: FixtureResult) => JSON.parse(readFileSync(r.fixture.metaFile!, "utf8")) as Record<string, unknown> & { expect?: Expect };
+
+beforeAll(async () => {
+  v = await createValidator();
+  const { fixtures, problems } = await collectFixtures([root]);
+  expect(problems).toEqual([]);
+  report = await checkFixtures(v, fixtures);
+});
+
+describe("fixtures", () => {
+  it("are all checkable: every meta has its body and names a response the contract has", () => {
+    expect(report.problems).toEqual([]);
+    expect(report.results.length).toBeGreaterThanOrEqual(66);
+  });
+
+  it("valid ones pass", () => {
+    const valid = report.results.filter((r) => !rel(r.fixture.bodyFile).startsWith("invalid/"));
+    const failures = valid.filter((r) => !r.result.valid).map((r) => `${rel(r.fixture.bodyFile)}: ${r.result.errors.map((e) => e.message).join("; ")}`);
+    expect(failures).toEqual([]);
+    const count = (dir: string, ext: string) => valid.filter((r) => rel(r.fixture.bodyFile).startsWith(dir) && r.fixture.bodyFile.endsWith(ext)).length;
+    // The counts the fixtures README gives.
+    expect([count("enterprise-manager/xml/", ".xml"), count("enterprise-manager/json/", ".json"), count("backup-for-azure/", ".json")]).toEqual([21, 20, 8]);
+  });
+
+  const reasons = ["enum", "required", "xml-namespace", "xml-root", "MALFORMED", "DOCTYPE_FORBIDDEN", "type"];
+
+  it(`negative ones each fail for the one reason they name (at least ${reasons.join(", ")})`, () => {
+    const invalid = report.results.filter((r) => rel(r.fixture.bodyFile).startsWith("invalid/"));
+    expect(invalid.length).toBe(17);
+    const seen = new Set<string>();
+    for (const r of invalid) {
+      const expected = metaOf(r).expect;
+      const name = rel(r.fixture.bodyFile);
+      expect(expected, `${name} records why it is invalid`).toMatchObject({ valid: false, reason: expect.any(String), why: expect.any(String) });
+      expect(r.result.valid, name).toBe(false);
+      expect(r.result.errors.length, name).toBeGreaterThan(0);
+      for (const e of r.result.errors) expect([e.keyword, e.code], `${name}: ${e.message}`).toContain(expected!.reason);
+      seen.add(expected!.reason);
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(reasons));
+    const kinds = invalid.map((r) => r.fixture.bodyFile.slice(r.fixture.bodyFile.lastIndexOf(".") + 1));
+    expect([kinds.filter((k) => k === "xml").length, kinds.filter((k) => k === "json").length]).toEqual([9, 8]);
+  });
+
+  it("metas hold what the client's recorder writes (plus `expect` for negative ones)", () => {
+    for (const r of report.results) {
+      const meta = metaOf(r);
+      const keys = Object.keys(meta).filter((k) => k !== "expect");
+      expect(keys, rel(r.fixture.metaFile!)).toEqual(["api", "method", "path", "status", "mediaType", "operationId"]);
+      expect(r.result.target?.operationId).toBe(meta.operationId);
+    }
+  });
+
+  it("every XML fixture decodes to its JSON twin", () => {
+    const xml = report.results.filter((r) => rel(r.fixture.bodyFile).startsWith("enterprise-manager/xml/"));
+    let twins = 0;
+    for (const r of xml) {
+      const twin = report.results.find((j) => rel(j.fixture.bodyFile) === rel(r.fixture.bodyFile).replace("/xml/", "/json/").replace(/\.xml$/, ".json"));
+      if (!twin) continue;
+      twins++;
+      const doc = v.document("enterprise-manager") as Record<string, unknown>;
+      const schema = r.result.target!.specLocation
+        .slice(2)
+        .split("/")
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], doc) as object;
+      const decoded = createXmlCodec(doc).decode(readFileSync(r.fixture.bodyFile), schema);
+      const json = JSON.parse(readFileSync(twin.fixture.bodyFile, "utf8")) as unknown;
+      expect(isDeepStrictEqual(decoded, json), rel(r.fixture.bodyFile)).toBe(true);
+    }
+    expect(twins).toBe(20);
+  });
+
+  it("keeps the seed bodies verbatim (seeds 000-003 XML; 004 with the page's U+00A0 indentation made spaces)", () => {
+    const seeds: Array<[string, string, string]> = [
+      ["000_2e627e934c1db92a.txt", "ReplicaJobSession", "seed-000-replica-session"],
+      ["001_eb72a36fdbecd332.txt", "ReplicaTaskSessions", "seed-001-replica-task-sessions"],
+      ["002_a8caef8668bb2599.txt", "BackupJobSession", "seed-002-backup-session"],
+      ["003_3e6492074b76f294.txt", "CdpReplicaTaskSession", "seed-003-cdp-replica-task-session"],
+    ];
+    for (const [file, rootName, name] of seeds) {
+      const page = readFileSync(new URL(file, SEEDS), "utf8");
+      const start = page.includes("<?xml") ? page.indexOf("<?xml") : page.indexOf(`<${rootName}`);
+      const body = page.slice(start, page.indexOf(`</${rootName}>`, start) + rootName.length + 3);
+      expect(readFileSync(new URL(`enterprise-manager/xml/${name}.body.xml`, `file://${root}`), "utf8"), name).toBe(body);
+    }
+    const page = readFileSync(new URL("004_45f3cab3c98b65aa.txt", SEEDS), "utf8");
+    const start = page.indexOf("{", page.indexOf("Response Body:", page.indexOf("Example")));
+    const seedBody = page.slice(start, page.indexOf("\n}", start) + 2).replace(/\u00a0/g, " ");
+    expect(readFileSync(new URL("backup-for-azure/seed-004-job-session.body.json", `file://${root}`), "utf8")).toBe(`${seedBody.split("\n").filter((l) => l.trim() !== "").join("\n")}\n`);
+  });
+
+  it("are each listed in fixtures/README.md", () => {
+    const readme = readFileSync(new URL("README.md", `file://${root}`), "utf8");
+    const names = new Set(report.results.map((r) => rel(r.fixture.name)));
+    // The EM table names an XML fixture and its JSON twin once: `NAME` for `enterprise-manager/{xml,json}/NAME`.
+    const missing = [...names].filter((n) => !readme.includes(`\`${n}\``) && !readme.includes(`| \`${n.replace(/^enterprise-manager\/(xml|json)\//, "")}\` |`));
+    expect(missing).toEqual([]);
+  });
+});
