@@ -87,7 +87,8 @@ describe("errors", () => {
     const { port } = blocker.address() as AddressInfo;
     const started = performance.now();
     await expect(startMock({ api: "enterprise-manager", port })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
-    expect(performance.now() - started).toBeLessThan(5000);
+    // "At once": refused before Prism is started (which alone takes seconds); the bound is loose for busy CI machines.
+    expect(performance.now() - started).toBeLessThan(15_000);
     blocker.close();
   });
 

@@ -40,6 +40,9 @@ describe("veeam-mock proxy (EM, CLI)", () => {
       expect(await bad.json()).toEqual(INVALID);
       expect(JSON.parse(bad.headers.get("sl-violations")!).length).toBeGreaterThan(2);
       await r.waitFor(/GET \/api\/backupSessions\/bad → 200 application\/json \(\d+ ms\) {2}\d+ violations\n/);
+      // The violation lines follow the summary line, possibly in later writes: wait for them too.
+      await r.waitFor(/✗ GET \/api\/backupSessions\/bad error response\.body\.State:[^\n]*\n/);
+      await r.waitFor(/✗ GET \/api\/backupSessions\/bad error response\.body\.Progress:[^\n]*\n/);
       const lines = r.output().split("\n").filter((l) => l.startsWith("  ✗ "));
       expect(lines).toContain("  ✗ GET /api/backupSessions/bad error response.body.State: Response body property State must be string");
       expect(lines).toContain("  ✗ GET /api/backupSessions/bad error response.body.Progress: Response body property Progress must be integer");

@@ -93,13 +93,14 @@ describe("property: mutated documents decode or throw XmlError", () => {
           refused++;
         }
         slowest = Math.max(slowest, performance.now() - t0);
-        expect(performance.now() - t0).toBeLessThan(1000);
+        // A guard against hangs, not a speed target (bench/ measures speed).
+        expect(performance.now() - t0).toBeLessThan(10_000);
       }),
       { numRuns: 10_000 },
     );
     expect(decoded + refused).toBe(10_000);
     expect(decoded).toBeGreaterThan(100); // some mutations are harmless (whitespace, text)
     expect(refused).toBeGreaterThan(5000);
-    expect(slowest).toBeLessThan(1000);
+    expect(slowest).toBeLessThan(10_000);
   });
 });

@@ -1,0 +1,42 @@
+// README command 2 after install: every lint, test and publish check through turbo (cached),
+// then one closing line that adds up the vitest results of every package, cached or not
+// (turbo replays a cached task's log, so its counts are still there).
+import { spawn } from "node:child_process";
+
+const started = Date.now();
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+// Three tasks at a time: the machines here have 2 cores, and each test task runs its own workers.
+const args = ["run", "lint", "test", "check-packages", "--concurrency=3", ...process.argv.slice(2)];
+const turbo = spawn("turbo", args, { env, stdio: ["ignore", "pipe", "inherit"] });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let rest = "";
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
+function count(line) {
+  const m = /Tests\s+(.*)\(\d+\)\s*$/.exec(strip(line));
+  if (!m) return;
+  for (const [, n, what] of m[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
+    if (what === "passed") passed += Number(n);
+    else if (what === "failed") failed += Number(n);
+    else skipped += Number(n);
+  }
+}
+turbo.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  const lines = (rest + chunk.toString("utf8")).split("\n");
+  rest = lines.pop() ?? "";
+  lines.forEach(count);
+});
+turbo.on("close", (code) => {
+  count(rest);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\nveeam-sessions, every package (${seconds} s):`);
+  console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  if (code === 0 && passed === 0) {
+    console.error("No test ran: something is wrong with the test setup.");
+    process.exit(1);
+  }
+  process.exit(code ?? 1);
+});
