@@ -99,16 +99,19 @@ export function failure(error: unknown, where: { method: string; url: string; op
 
 const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
-/** Keeps the raw text of error bodies (openapi-fetch would keep only the parsed form). */
-const keepErrorText: Middleware = {
-  async onResponse({ request, response }) {
-    if (response.ok || response.status === 204) return undefined;
-    const raw = await response.text();
+/**
+ * Keeps the raw text of an error body (openapi-fetch would keep only the parsed form): a copy
+ * of the response that `call()` finds its text on. Not async: a success (the hot path) returns
+ * undefined at once. Called last by every API's credential middleware.
+ */
+function keepErrorText(request: Request, response: Response): Promise<Response> | undefined {
+  if (response.ok || response.status === 204) return undefined;
+  return response.text().then((raw) => {
     const copy = new Response(raw, { status: response.status, statusText: response.statusText, headers: response.headers });
     metaOf.set(copy, { raw, url: response.url || request.url } as ResponseMeta);
     return copy;
-  },
-};
+  });
+}
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own constraint on `paths`
 export function createCore<Paths extends {}>(
@@ -124,34 +127,38 @@ export function createCore<Paths extends {}>(
     headers: { Accept: accept, ...(options.headers as Record<string, string> | undefined) },
   });
   // openapi-fetch runs onRequest in order and onResponse in reverse: auth adds credentials
-  // last and retries a 401 first, so user middleware (recordTo) and keepErrorText see the
-  // final answer.
+  // last and retries a 401 first (then keeps an error's text), so user middleware (recordTo)
+  // sees the final answer.
   const user = options.middleware ?? [];
   for (const m of user) (m as ClientAwareMiddleware).attach?.({ api: context.api, secrets });
-  inner.use(keepErrorText, ...user, ...auth);
+  inner.use(...user, ...auth);
 
   type Send = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
   const original = Object.fromEntries(HTTP_METHODS.map((m) => [m, (inner as unknown as Record<string, Send>)[m]!.bind(inner)])) as Record<(typeof HTTP_METHODS)[number], Send>;
 
   async function call(method: (typeof HTTP_METHODS)[number], path: string, init: Record<string, unknown> | undefined) {
-    const operationId = operationIds[`${method} ${path}`];
-    const url = options.baseUrl + path;
-    if (init?.parseAs && init.parseAs !== "json") {
-      return original[method](path, init);
-    }
+    if (init?.parseAs && init.parseAs !== "json") return original[method](path, init);
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await original[method](path, { ...init, parseAs: "text" });
     } catch (error) {
-      throw failure(error, { method, url, operationId }, secrets);
+      throw failure(error, { method, url: options.baseUrl + path, operationId: operationIds[`${method} ${path}`] }, secrets);
     }
     const { response } = result;
     const mediaType = mediaTypeOf(response);
-    const kept = metaOf.get(response);
-    const raw = response.ok ? (result.data as string | undefined) : (kept?.raw ?? (result.error as string | undefined));
-    const finalUrl = kept?.url ?? (response.url || url);
-    metaOf.set(response, { raw: response.ok ? undefined : raw, url: finalUrl, operationId, method, mediaType, secrets });
-    const where = { method, url: finalUrl, operationId, status: response.status, mediaType, raw };
+    const raw = response.ok ? (result.data as string | undefined) : (metaOf.get(response)?.raw ?? (result.error as string | undefined));
+    // The hot path: a JSON success parses like openapi-fetch itself would, and nothing else.
+    if (response.ok && raw && mediaType === "application/json") {
+      try {
+        return { data: JSON.parse(raw) as unknown, response };
+      } catch {
+        // described below, with everything an error needs
+      }
+    }
+    const operationId = operationIds[`${method} ${path}`];
+    const url = metaOf.get(response)?.url ?? (response.url || options.baseUrl + path);
+    if (!response.ok) metaOf.set(response, { raw, url, operationId, method, mediaType, secrets });
+    const where = { method, url, operationId, status: response.status, mediaType, raw };
     if (raw === undefined || raw === "") return response.ok ? { data: undefined, response } : { error: undefined, response };
 
     let value: unknown;
@@ -243,47 +250,63 @@ export interface Credentials {
 
 /**
  * Sends credentials and, on a 401, renews them once (single flight) and retries the request
- * once; a second 401 is a VeeamApiError of kind "auth".
+ * once; a second 401 is a VeeamApiError of kind "auth". Every client has exactly one, so it
+ * also keeps the raw text of error bodies.
  */
 export function credentialMiddleware(credentials: Credentials): Middleware {
   const sent = new Map<string, { credential: string; copy: Request | undefined }>();
+  const send = (request: Request, id: string, credential: string) => {
+    credentials.apply(request, credential);
+    sent.set(id, { credential, copy: request.body ? request.clone() : undefined });
+    return request;
+  };
   return {
-    async onRequest({ request, schemaPath, id }) {
+    // The hot path (a credential at hand, a non-401 answer) stays synchronous: no extra promise
+    // per request on top of openapi-fetch's own.
+    onRequest({ request, schemaPath, id }) {
       if (credentials.skip(schemaPath, request.method)) return undefined;
-      const credential = await credentials.current();
-      credentials.apply(request, credential);
-      sent.set(id, { credential, copy: request.body ? request.clone() : undefined });
-      return request;
+      const credential = credentials.current();
+      return typeof credential === "string" ? send(request, id, credential) : credential.then((c) => send(request, id, c));
     },
-    async onResponse({ request, response, id, options, schemaPath }) {
+    onResponse({ request, response, id, options, schemaPath }) {
       const used = sent.get(id);
       sent.delete(id);
-      if (!used || response.status !== 401) return undefined;
-      await response.body?.cancel();
-      const fresh = await credentials.renew(used.credential);
-      const retry = new Request(used.copy ?? request);
-      credentials.apply(retry, fresh);
-      const again = await options.fetch(retry);
-      if (again.status === 401) {
-        throw new VeeamApiError(
-          {
-            kind: "auth",
-            status: 401,
-            method: request.method,
-            operationId: operationIds[`${request.method} ${schemaPath}`],
-            url: request.url,
-            raw: await again.text(),
-            mediaType: mediaTypeOf(again),
-            message: `${request.method} refused with 401 again right after renewing the credentials`,
-          },
-          credentials.secrets.values,
-        );
-      }
-      return again;
+      if (!used || response.status !== 401) return keepErrorText(request, response);
+      return retry(request, response, options, schemaPath, used).then((final) => keepErrorText(request, final) ?? final);
     },
     onError({ id }) {
       sent.delete(id);
       return undefined;
     },
   };
+
+  async function retry(
+    request: Request,
+    response: Response,
+    options: { fetch: typeof globalThis.fetch },
+    schemaPath: string,
+    used: { credential: string; copy: Request | undefined },
+  ): Promise<Response> {
+    await response.body?.cancel();
+    const fresh = await credentials.renew(used.credential);
+    const copy = new Request(used.copy ?? request);
+    credentials.apply(copy, fresh);
+    const again = await options.fetch(copy);
+    if (again.status === 401) {
+      throw new VeeamApiError(
+        {
+          kind: "auth",
+          status: 401,
+          method: request.method,
+          operationId: operationIds[`${request.method} ${schemaPath}`],
+          url: request.url,
+          raw: await again.text(),
+          mediaType: mediaTypeOf(again),
+          message: `${request.method} refused with 401 again right after renewing the credentials`,
+        },
+        credentials.secrets.values,
+      );
+    }
+    return again;
+  }
 }
