@@ -2,16 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackupForAzureClient, createEnterpriseManagerClient, errorOf, unwrap, VeeamApiError } from "../../src/index.js";
-import { AZ_PASSWORD, AZ_USER, EM_PASSWORD, EM_USER, startBackupForAzure, startEnterpriseManager, type FakeAzure, type FakeEnterpriseManager } from "../helpers/servers.js";
+import { AZ_PASSWORD, AZ_USER, bothServersForThisFile, EM_PASSWORD, EM_USER } from "../helpers/servers.js";
 
-let em: FakeEnterpriseManager;
-let az: FakeAzure;
-beforeAll(async () => {
-  [em, az] = await Promise.all([startEnterpriseManager(), startBackupForAzure(3)]);
-});
-afterAll(async () => {
-  await Promise.all([em.close(), az.close()]);
-});
+const servers = bothServersForThisFile(3);
 
 /** Everything an error could leak through: message, stack, own properties, cause chain. */
 function everything(error: VeeamApiError): string {
@@ -23,7 +16,7 @@ function everything(error: VeeamApiError): string {
 describe("HTTP errors", () => {
   it("an EM 404 is an error result; unwrap() turns it into a VeeamApiError with status, operation, URL, body and raw text", async () => {
     for (const format of ["xml", "json"] as const) {
-      const c = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format });
+      const c = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format });
       const result = await c.GET("/backupSessions/{ID}", { params: { path: { ID: "00000000-0000-0000-0000-000000000000" } } });
       expect(result.error?.StatusCode).toBe(404);
       const error = (() => {
@@ -36,17 +29,17 @@ describe("HTTP errors", () => {
       })();
       expect(error).toBeInstanceOf(VeeamApiError);
       expect(error).toMatchObject({ kind: "http", status: 404, operationId: "getBackupSession", method: "GET", mediaType: `application/${format}` });
-      expect(error.url).toBe(`${em.url}/api/backupSessions/00000000-0000-0000-0000-000000000000`);
+      expect(error.url).toBe(`${servers.em.url}/api/backupSessions/00000000-0000-0000-0000-000000000000`);
       expect(error.body).toEqual(result.error);
       expect(error.raw).toContain(format === "xml" ? "<Error " : '"StatusCode":404');
       expect(error.message).toContain("was not found");
       const all = everything(error);
-      for (const secret of [EM_PASSWORD, ...em.sessions]) expect(all).not.toContain(secret);
+      for (const secret of [EM_PASSWORD, ...servers.em.sessions]) expect(all).not.toContain(secret);
     }
   });
 
   it("an Azure problem+json error keeps its fields", async () => {
-    const c = createBackupForAzureClient({ baseUrl: `${az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD } });
+    const c = createBackupForAzureClient({ baseUrl: `${servers.az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD } });
     const result = await c.GET("/jobSessions/{sessionId}", { params: { path: { sessionId: "nope" } } });
     expect(result.response.status).toBe(404);
     const error = errorOf(result);

@@ -1,30 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createBackupForAzureClient, createEnterpriseManagerClient, paginate, query, where, type EnterpriseManagerClient } from "../../src/index.js";
-import { AZ_PASSWORD, AZ_USER, EM_PASSWORD, EM_USER, startBackupForAzure, startEnterpriseManager, type FakeAzure, type FakeEnterpriseManager } from "../helpers/servers.js";
+import { AZ_PASSWORD, AZ_USER, bothServersForThisFile, EM_PASSWORD, EM_USER } from "../helpers/servers.js";
 import { example, loadSpec } from "../helpers/spec.js";
 
-let az: FakeAzure;
-let em: FakeEnterpriseManager;
-beforeAll(async () => {
-  [az, em] = await Promise.all([startBackupForAzure(25), startEnterpriseManager()]);
-});
-afterAll(async () => {
-  await Promise.all([az.close(), em.close()]);
-});
+const servers = bothServersForThisFile(25);
 beforeEach(() => {
-  az.requests.length = 0;
-  em.requests.length = 0;
-  em.override = undefined;
+  servers.az.requests.length = 0;
+  servers.em.requests.length = 0;
+  servers.em.override = undefined;
 });
 
 describe("paginate (Azure offset/limit)", () => {
-  const az1 = () => createBackupForAzureClient({ baseUrl: `${az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD } });
+  const az1 = () => createBackupForAzureClient({ baseUrl: `${servers.az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD } });
 
   it("walks 3 pages of 10, 10 and 5 and stops at totalCount", async () => {
     const ids: string[] = [];
     for await (const s of paginate(az1(), "/jobSessions", { pageSize: 10 })) ids.push(s.id);
-    expect(ids).toEqual(az.sessions.map((s) => s.id));
-    const pages = az.requests.filter((r) => r.url.startsWith("/api/v1/jobSessions")).map((r) => new URL(r.url, "http://x").searchParams.get("Offset"));
+    expect(ids).toEqual(servers.az.sessions.map((s) => s.id));
+    const pages = servers.az.requests.filter((r) => r.url.startsWith("/api/v1/jobSessions")).map((r) => new URL(r.url, "http://x").searchParams.get("Offset"));
     expect(pages).toEqual(["0", "10", "20"]);
   });
 
@@ -32,8 +25,8 @@ describe("paginate (Azure offset/limit)", () => {
     const seen: unknown[] = [];
     for await (const s of paginate(az1(), "/jobSessions", { query: { Status: ["Warning"], Limit: 10 } })) seen.push(s);
     expect(seen).toEqual([]);
-    expect(az.requests.filter((r) => r.url.startsWith("/api/v1/jobSessions"))).toHaveLength(1);
-    expect(az.requests.at(-1)!.url).toContain("Status=Warning");
+    expect(servers.az.requests.filter((r) => r.url.startsWith("/api/v1/jobSessions"))).toHaveLength(1);
+    expect(servers.az.requests.at(-1)!.url).toContain("Status=Warning");
   });
 
   it("stops when the signal aborts", async () => {
@@ -54,7 +47,7 @@ describe("query (EM query service)", () => {
   const session = (example(doc, "QueryResultEntities") as { Entities: { BackupJobSessions: { BackupJobSessions: Array<Record<string, unknown>> } } }).Entities.BackupJobSessions.BackupJobSessions[0]!;
 
   function serveQuery(pages: number, perPage: (page: number) => number) {
-    em.override = (req, res) => {
+    servers.em.override = (req, res) => {
       const url = new URL(req.url!, "http://x");
       if (url.pathname !== "/api/query" || !req.headers["x-restsvcsessionid"]) return false;
       const page = Number(url.searchParams.get("page"));
@@ -64,7 +57,7 @@ describe("query (EM query service)", () => {
       return true;
     };
   }
-  const em1 = (): EnterpriseManagerClient => createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD } });
+  const em1 = (): EnterpriseManagerClient => createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD } });
 
   it("iterates entities over 3 pages with the filter and sort it was given", async () => {
     serveQuery(3, () => 2);
@@ -74,7 +67,7 @@ describe("query (EM query service)", () => {
       names.push(s.Name);
     }
     expect(names).toEqual(["p1-0", "p1-1", "p2-0", "p2-1", "p3-0", "p3-1"]);
-    const calls = em.requests.filter((r) => r.url.startsWith("/api/query")).map((r) => new URL(r.url, "http://x").searchParams);
+    const calls = servers.em.requests.filter((r) => r.url.startsWith("/api/query")).map((r) => new URL(r.url, "http://x").searchParams);
     expect(calls.map((q) => q.get("page"))).toEqual(["1", "2", "3"]);
     expect(calls[0]!.get("filter")).toBe("Result==Failed;CreationTime>2024-01-01T00:00:00.000Z");
     expect(calls[0]!.get("format")).toBe("Entities");
@@ -89,8 +82,8 @@ describe("query (EM query service)", () => {
   });
 
   it("works in XML too: an empty query result yields nothing", async () => {
-    const xml = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml" });
-    em.override = (req, res) => {
+    const xml = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml" });
+    servers.em.override = (req, res) => {
       if (!req.url!.startsWith("/api/query")) return false;
       res.writeHead(200, { "content-type": "application/xml" }).end(example(doc, "QueryResultEmpty.xml") as string);
       return true;

@@ -1,18 +1,11 @@
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBackupForAzureClient, createEnterpriseManagerClient, recordTo } from "../../src/index.js";
-import { AZ_PASSWORD, AZ_USER, EM_PASSWORD, EM_USER, startBackupForAzure, startEnterpriseManager, type FakeAzure, type FakeEnterpriseManager } from "../helpers/servers.js";
+import { AZ_PASSWORD, AZ_USER, bothServersForThisFile, EM_PASSWORD, EM_USER } from "../helpers/servers.js";
 
-let em: FakeEnterpriseManager;
-let az: FakeAzure;
-beforeAll(async () => {
-  [em, az] = await Promise.all([startEnterpriseManager(), startBackupForAzure(3)]);
-});
-afterAll(async () => {
-  await Promise.all([em.close(), az.close()]);
-});
+const servers = bothServersForThisFile(3);
 
 const read = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 
@@ -20,8 +13,8 @@ describe("recordTo()", () => {
   it("writes NAME.meta.json + NAME.body.<ext> per response, for both media types", async () => {
     const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
     const auth = { username: EM_USER, password: EM_PASSWORD };
-    const xml = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth, format: "xml", middleware: [recordTo(dir)] });
-    const json = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth, middleware: [recordTo(dir)] });
+    const xml = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth, format: "xml", middleware: [recordTo(dir)] });
+    const json = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth, middleware: [recordTo(dir)] });
     await xml.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } });
     await json.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } });
     await json.GET("/backupSessions/{ID}", { params: { path: { ID: "00000000-0000-0000-0000-000000000000" } } });
@@ -49,12 +42,12 @@ describe("recordTo()", () => {
   it("never writes secrets or auth headers; hosts can be redacted", async () => {
     const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
     const basic = `Basic ${Buffer.from(`${EM_USER}:${EM_PASSWORD}`).toString("base64")}`;
-    const em1 = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    const em1 = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
     // A logon made through the client is recorded too: its SessionId must not be.
     const logon = await em1.POST("/sessionMngr/", { headers: { Authorization: basic } });
     const sessionId = logon.response.headers.get("x-restsvcsessionid")!;
     await em1.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
-    const az1 = createBackupForAzureClient({ baseUrl: `${az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    const az1 = createBackupForAzureClient({ baseUrl: `${servers.az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
     await az1.POST("/oauth2/token", { body: { grant_type: "Password", Username: AZ_USER, Password: AZ_PASSWORD } as never, bodySerializer: (b: Record<string, string>) => new URLSearchParams(b).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     await az1.GET("/jobSessions");
     const all = Object.values(read(dir)).join("\n");
@@ -69,7 +62,7 @@ describe("recordTo()", () => {
 
   it("hosts: true keeps XML namespace URIs, so recorded XML still validates", async () => {
     const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
-    const xml = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml", middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    const xml = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml", middleware: [recordTo(dir, { redact: { hosts: true } })] });
     await xml.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
     const body = readFileSync(join(dir, "getBackupSession.200.body.xml"), "utf8");
     expect(body).toContain('xmlns="http://www.veeam.com/ent/v1.0"');

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 // Real HTTP servers on 127.0.0.1 that behave like Enterprise Manager and Backup for Azure on
 // the points the client cares about: auth, media types, status codes, paging. Bodies are the
 // spec's examples. Each test file starts its own.
@@ -188,4 +189,19 @@ export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> 
     revokeRefresh: { value: () => state.refresh.clear() },
     override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
   }) as FakeAzure;
+}
+
+/**
+ * Starts a fake EM and a fake Azure server for the test file (beforeAll) and stops them
+ * (afterAll). Read them through the returned object once the tests run.
+ */
+export function bothServersForThisFile(azureSessions: number): { em: FakeEnterpriseManager; az: FakeAzure } {
+  const servers = {} as { em: FakeEnterpriseManager; az: FakeAzure };
+  beforeAll(async () => {
+    [servers.em, servers.az] = await Promise.all([startEnterpriseManager(), startBackupForAzure(azureSessions)]);
+  });
+  afterAll(async () => {
+    await Promise.all([servers.em?.close(), servers.az?.close()]);
+  });
+  return servers;
 }
