@@ -11,7 +11,11 @@ const rel = (p) => relative(root, p);
 const kb = (p) => `${(statSync(p).size / 1024).toFixed(1)} kB`;
 
 function list(dir, filter) {
-  return existsSync(dir) ? readdirSync(dir).filter(filter).map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter(filter)
+        .map((f) => join(dir, f))
+    : [];
 }
 
 const bundles = list(join(root, "spec", "dist"), (f) => /\.(json|yaml)$/.test(f));
@@ -25,7 +29,9 @@ console.log("\nveeam-sessions: lint passed (Redocly + ESLint + tsc), then:");
 console.log("  bundled specs:");
 for (const f of bundles) {
   const doc = f.endsWith(".json") ? JSON.parse(readFileSync(f, "utf8")) : undefined;
-  const ops = doc ? Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((k) => METHODS.has(k)).length, 0) : undefined;
+  const ops = doc
+    ? Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((k) => METHODS.has(k)).length, 0)
+    : undefined;
   console.log(`    ${rel(f)}  ${kb(f)}${ops === undefined ? "" : `  ${ops} operations`}`);
 }
 console.log("  generated types:");
@@ -43,13 +49,19 @@ async function startMockServices() {
   const dist = join(root, "packages", "mock", "dist", "index.js");
   if (!existsSync(dist)) throw new Error(`${rel(dist)} is missing: the build did not run`);
   const { startMock, DEFAULT_PORTS, API_TITLES } = await import(pathToFileURL(dist).href);
-  const log = (e) => console.log(`  ${e.api === "enterprise-manager" ? "em   " : "azure"} ${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"}`);
+  const log = (e) =>
+    console.log(
+      `  ${e.api === "enterprise-manager" ? "em   " : "azure"} ${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"}`,
+    );
   const start = async (api) => {
     try {
       return { mock: await startMock({ api, port: DEFAULT_PORTS[api], onExchange: log }), note: "" };
     } catch (error) {
       if (error.code !== "EADDRINUSE") throw error;
-      return { mock: await startMock({ api, port: 0, onExchange: log }), note: `, port ${DEFAULT_PORTS[api]} was taken` };
+      return {
+        mock: await startMock({ api, port: 0, onExchange: log }),
+        note: `, port ${DEFAULT_PORTS[api]} was taken`,
+      };
     }
   };
   const started = await Promise.allSettled(["enterprise-manager", "backup-for-azure"].map(start));
@@ -101,7 +113,8 @@ const once = process.argv.includes("--once") || !!process.env.CI;
 console.log(`\nReady${once ? "" : " (Ctrl-C stops)"}:`);
 for (const s of services) console.log(`  ${s.name.padEnd(width)}  ${s.url}  (${s.note})`);
 const em = services.find((s) => s.url.endsWith("/api"));
-if (em) console.log(`\n  Try: curl -H 'Accept: application/json' -H 'X-RestSvcSessionId: any' ${em.url}/backupSessions`);
+if (em)
+  console.log(`\n  Try: curl -H 'Accept: application/json' -H 'X-RestSvcSessionId: any' ${em.url}/backupSessions`);
 console.log("\nNext: README command 2 (`npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 test`) runs every test.");
 
 if (once) {

@@ -4,7 +4,12 @@
 import { spawn } from "node:child_process";
 
 const started = Date.now();
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  REDOCLY_TELEMETRY: "off",
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+};
 // Three tasks at a time: the machines here have 2 cores, and each test task runs its own workers.
 const args = ["run", "lint", "test", "check-packages", "--concurrency=3", ...process.argv.slice(2)];
 const turbo = spawn("turbo", args, { env, stdio: ["ignore", "pipe", "inherit"] });

@@ -56,7 +56,12 @@ interface Op {
 
 const operations: Op[] = Object.entries(obj(doc.paths, "paths")).flatMap(([path, item]) => {
   const pathItem = obj(deref(item), path);
-  return METHODS.filter((m) => m in pathItem).map((method) => ({ path, method, pathItem, op: obj(pathItem[method], `${method} ${path}`) }));
+  return METHODS.filter((m) => m in pathItem).map((method) => ({
+    path,
+    method,
+    pathItem,
+    op: obj(pathItem[method], `${method} ${path}`),
+  }));
 });
 
 const TOKEN_OPERATION = "createToken";
@@ -67,7 +72,16 @@ const TOKEN_OPERATION = "createToken";
 // (The contract package is where ajv belongs; Redocly's lint also validates every example.)
 // ---------------------------------------------------------------------------------------------
 const ANNOTATIONS = new Set([
-  "description", "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "discriminator", "$comment",
+  "description",
+  "title",
+  "example",
+  "examples",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "discriminator",
+  "$comment",
 ]);
 const FORMATS: Record<string, RegExp> = {
   "date-time": /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i,
@@ -93,17 +107,21 @@ function validate(schemaIn: unknown, value: unknown, at = "$"): string[] {
       case "type": {
         const types = Array.isArray(kw) ? (kw as string[]) : [kw as string];
         const t = typeOf(value);
-        if (!types.some((x) => x === t || (x === "number" && t === "integer"))) errors.push(`${at}: ${t} is not ${types.join("|")}`);
+        if (!types.some((x) => x === t || (x === "number" && t === "integer")))
+          errors.push(`${at}: ${t} is not ${types.join("|")}`);
         break;
       }
       case "enum":
-        if (!(kw as unknown[]).some((e) => JSON.stringify(e) === JSON.stringify(value))) errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
+        if (!(kw as unknown[]).some((e) => JSON.stringify(e) === JSON.stringify(value)))
+          errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
         break;
       case "const":
-        if (JSON.stringify(kw) !== JSON.stringify(value)) errors.push(`${at}: ${JSON.stringify(value)} is not ${JSON.stringify(kw)}`);
+        if (JSON.stringify(kw) !== JSON.stringify(value))
+          errors.push(`${at}: ${JSON.stringify(value)} is not ${JSON.stringify(kw)}`);
         break;
       case "pattern":
-        if (typeof value === "string" && !new RegExp(kw as string, "u").test(value)) errors.push(`${at}: "${value}" does not match ${String(kw)}`);
+        if (typeof value === "string" && !new RegExp(kw as string, "u").test(value))
+          errors.push(`${at}: "${value}" does not match ${String(kw)}`);
         break;
       case "format": {
         const re = FORMATS[kw as string];
@@ -111,7 +129,8 @@ function validate(schemaIn: unknown, value: unknown, at = "$"): string[] {
         break;
       }
       case "minLength":
-        if (typeof value === "string" && [...value].length < (kw as number)) errors.push(`${at}: shorter than ${String(kw)}`);
+        if (typeof value === "string" && [...value].length < (kw as number))
+          errors.push(`${at}: shorter than ${String(kw)}`);
         break;
       case "minimum":
         if (typeof value === "number" && value < (kw as number)) errors.push(`${at}: below ${String(kw)}`);
@@ -120,23 +139,27 @@ function validate(schemaIn: unknown, value: unknown, at = "$"): string[] {
         if (typeof value === "number" && value > (kw as number)) errors.push(`${at}: above ${String(kw)}`);
         break;
       case "required":
-        if (isObj(value)) for (const name of kw as string[]) if (!(name in value)) errors.push(`${at}: missing ${name}`);
+        if (isObj(value))
+          for (const name of kw as string[]) if (!(name in value)) errors.push(`${at}: missing ${name}`);
         break;
       case "properties":
         if (isObj(value))
-          for (const [name, sub] of Object.entries(kw as Obj)) if (name in value) errors.push(...validate(sub, value[name], `${at}.${name}`));
+          for (const [name, sub] of Object.entries(kw as Obj))
+            if (name in value) errors.push(...validate(sub, value[name], `${at}.${name}`));
         break;
       case "additionalProperties":
         if (isObj(value)) {
           const known = isObj(schema.properties) ? schema.properties : {};
-          for (const [name, v] of Object.entries(value)) if (!(name in known)) errors.push(...validate(kw, v, `${at}.${name}`));
+          for (const [name, v] of Object.entries(value))
+            if (!(name in known)) errors.push(...validate(kw, v, `${at}.${name}`));
         }
         break;
       case "items":
         if (Array.isArray(value)) value.forEach((v, i) => errors.push(...validate(kw, v, `${at}[${i}]`)));
         break;
       case "anyOf":
-        if (!(kw as unknown[]).some((sub) => validate(sub, value, at).length === 0)) errors.push(`${at}: matches no anyOf branch`);
+        if (!(kw as unknown[]).some((sub) => validate(sub, value, at).length === 0))
+          errors.push(`${at}: matches no anyOf branch`);
         break;
       case "oneOf": {
         const n = (kw as unknown[]).filter((sub) => validate(sub, value, at).length === 0).length;
@@ -158,18 +181,28 @@ function examplePairs(): { where: string; schema: unknown; value: unknown }[] {
       const media = obj(mt, `${where} ${type}`);
       if ("example" in media) pairs.push({ where: `${where} ${type}`, schema: media.schema, value: media.example });
       for (const [name, ex] of Object.entries(isObj(media.examples) ? media.examples : {}))
-        pairs.push({ where: `${where} ${type} examples.${name}`, schema: media.schema, value: obj(deref(ex), name).value });
+        pairs.push({
+          where: `${where} ${type} examples.${name}`,
+          schema: media.schema,
+          value: obj(deref(ex), name).value,
+        });
     }
   };
   for (const { path, method, op, pathItem } of operations) {
     const where = `${method.toUpperCase()} ${path}`;
     if (op.requestBody) fromMedia(`${where} request`, obj(deref(op.requestBody), "requestBody").content);
-    for (const [code, res] of Object.entries(obj(op.responses, "responses"))) fromMedia(`${where} ${code}`, obj(deref(res), code).content);
+    for (const [code, res] of Object.entries(obj(op.responses, "responses")))
+      fromMedia(`${where} ${code}`, obj(deref(res), code).content);
     const params = [...((pathItem.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])];
     for (const p of params.map((x) => obj(deref(x), "parameter"))) {
-      if ("example" in p) pairs.push({ where: `${where} parameter ${String(p.name)}`, schema: p.schema, value: p.example });
+      if ("example" in p)
+        pairs.push({ where: `${where} parameter ${String(p.name)}`, schema: p.schema, value: p.example });
       for (const [name, ex] of Object.entries(isObj(p.examples) ? p.examples : {}))
-        pairs.push({ where: `${where} parameter ${String(p.name)} examples.${name}`, schema: p.schema, value: obj(deref(ex), name).value });
+        pairs.push({
+          where: `${where} parameter ${String(p.name)} examples.${name}`,
+          schema: p.schema,
+          value: obj(deref(ex), name).value,
+        });
     }
   }
   return pairs;
@@ -206,16 +239,24 @@ describe("backup-for-azure: document", () => {
     const item = obj(doc.paths, "paths")["/oauth2/token"];
     const [server] = obj(item, "/oauth2/token").servers as Obj[];
     expect(server?.url).toBe("https://{host}/api");
-    const oauth = obj(obj(obj(doc.components, "components").securitySchemes, "securitySchemes").OAuth2Password, "OAuth2Password");
+    const oauth = obj(
+      obj(obj(doc.components, "components").securitySchemes, "securitySchemes").OAuth2Password,
+      "OAuth2Password",
+    );
     expect(obj(obj(oauth.flows, "flows").password, "password").tokenUrl).toBe("/api/oauth2/token");
   });
 
   it("has the six operations, each with operationId, a declared tag, summary and description", () => {
     const declaredTags = new Set((doc.tags as Obj[]).map((t) => t.name));
     const ids = operations.map(({ op }) => op.operationId);
-    expect([...ids].sort()).toEqual(
-      ["createToken", "getJobSession", "getJobSessionLog", "listJobSessions", "revokeToken", "stopJobSession"],
-    );
+    expect([...ids].sort()).toEqual([
+      "createToken",
+      "getJobSession",
+      "getJobSessionLog",
+      "listJobSessions",
+      "revokeToken",
+      "stopJobSession",
+    ]);
     for (const { path, method, op } of operations) {
       const where = `${method} ${path}`;
       expect(op.operationId, where).toMatch(/^[a-z][a-zA-Z]+$/);
@@ -250,7 +291,10 @@ describe("backup-for-azure: document", () => {
       const responses = obj(op.responses, "responses");
       for (const code of ["400", "401", "403", "404", "500"]) {
         const res = obj(deref(responses[code]), `${String(op.operationId)} ${code}`);
-        const media = obj(obj(res.content, "content")["application/problem+json"], `${String(op.operationId)} ${code} problem+json`);
+        const media = obj(
+          obj(res.content, "content")["application/problem+json"],
+          `${String(op.operationId)} ${code} problem+json`,
+        );
         expect(media.schema).toEqual({ $ref: "#/components/schemas/ProblemDetails" });
       }
       expect(obj(obj(deref(responses["401"]), "401").headers, "401 headers")).toHaveProperty("WWW-Authenticate");
@@ -293,9 +337,12 @@ describe("backup-for-azure: seed and examples", () => {
   });
 
   it("checks executionDuration as a .NET TimeSpan", () => {
-    const pattern = String(obj(deref(obj(jobSession.properties, "properties").executionDuration), "executionDuration").pattern);
+    const pattern = String(
+      obj(deref(obj(jobSession.properties, "properties").executionDuration), "executionDuration").pattern,
+    );
     const re = new RegExp(pattern, "u");
-    for (const good of ["00:02:47.7726740", "00:00:31.8370930", "1.02:03:04", "-00:00:01", "23:59:59.1"]) expect(re.test(good), good).toBe(true);
+    for (const good of ["00:02:47.7726740", "00:00:31.8370930", "1.02:03:04", "-00:00:01", "23:59:59.1"])
+      expect(re.test(good), good).toBe(true);
     for (const bad of ["2:47", "abc", "00:02:47.12345678", "PT2M47S", ""]) expect(re.test(bad), bad).toBe(false);
   });
 
@@ -311,7 +358,10 @@ describe("backup-for-azure: seed and examples", () => {
       ["short duration", { ...seed, executionDuration: "2:47" }],
       ["unknown status", { ...seed, status: "Failed" }],
       ["missing id", Object.fromEntries(Object.entries(seed).filter(([k]) => k !== "id"))],
-      ["link without href", { ...seed, _links: { self: {}, log: { href: "https://vbazure.example.org/api/v1/jobSessions/39/log" } } }],
+      [
+        "link without href",
+        { ...seed, _links: { self: {}, log: { href: "https://vbazure.example.org/api/v1/jobSessions/39/log" } } },
+      ],
       ["bad start time", { ...seed, executionStartTime: "05.02.2020 11:07" }],
     ];
     for (const [what, body] of broken) expect(validate(jobSession, body).length, what).toBeGreaterThan(0);
@@ -319,7 +369,9 @@ describe("backup-for-azure: seed and examples", () => {
 
   it("accepts a running session without stop time and an unknown future session type", () => {
     const seed = seedBody() as Obj;
-    const running = Object.fromEntries(Object.entries({ ...seed, status: "Running" }).filter(([k]) => k !== "executionStopTime"));
+    const running = Object.fromEntries(
+      Object.entries({ ...seed, status: "Running" }).filter(([k]) => k !== "executionStopTime"),
+    );
     expect(validate(jobSession, running)).toEqual([]);
     expect(validate(jobSession, { ...seed, executionStopTime: null, status: "Running" })).toEqual([]);
     expect(validate(jobSession, { ...seed, type: "SomeFutureSessionType", extraField: { a: 1 } })).toEqual([]);

@@ -36,7 +36,12 @@ function bodies(): Array<{ where: string; status: string; content: Record<string
   for (const { method, path, op } of ops) {
     for (const [status, r] of Object.entries(op.responses as Json)) {
       const response = deref(doc, r);
-      if (response.content) out.push({ where: `${method.toUpperCase()} ${path} ${status}`, status, content: response.content as Record<string, Json> });
+      if (response.content)
+        out.push({
+          where: `${method.toUpperCase()} ${path} ${status}`,
+          status,
+          content: response.content as Record<string, Json>,
+        });
     }
   }
   return out;
@@ -59,11 +64,14 @@ describe("Enterprise Manager: operations", () => {
     expect(found).toHaveLength(EXPECTED.length);
   });
 
-  it.each(ops.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))("%s has summary, description and one tag", (_, { op }) => {
-    expect(op.summary).toEqual(expect.any(String));
-    expect(String(op.description).length).toBeGreaterThan(20);
-    expect(op.tags).toHaveLength(1);
-  });
+  it.each(ops.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
+    "%s has summary, description and one tag",
+    (_, { op }) => {
+      expect(op.summary).toEqual(expect.any(String));
+      expect(String(op.description).length).toBeGreaterThan(20);
+      expect(op.tags).toHaveLength(1);
+    },
+  );
 
   it("authenticates as Enterprise Manager does: none for /, Basic for logon, the session id elsewhere", () => {
     expect(doc.security).toEqual([{ RestSvcSessionId: [] }, { RestSvcSessionCookie: [] }]);
@@ -93,7 +101,9 @@ describe("Enterprise Manager: operations", () => {
     for (const { path, op } of ops) {
       const codes = Object.keys(op.responses as Json);
       if (path === "/") continue;
-      expect(codes, path).toEqual(expect.arrayContaining(["400", "401", "403", "500"].filter((c) => c !== "400" || op.operationId !== "logOff")));
+      expect(codes, path).toEqual(
+        expect.arrayContaining(["400", "401", "403", "500"].filter((c) => c !== "400" || op.operationId !== "logOff")),
+      );
       if (path.includes("{")) expect(codes, path).toContain("404");
     }
   });
@@ -124,7 +134,9 @@ describe("Enterprise Manager: bodies in XML and JSON", () => {
         const examples = content[mt]!.examples as Json | undefined;
         expect(examples && Object.keys(examples).length, `${where} ${mt}`).toBeGreaterThan(0);
       }
-      expect(Object.keys(content["application/xml"]!.examples as Json), where).toEqual(Object.keys(content["application/json"]!.examples as Json));
+      expect(Object.keys(content["application/xml"]!.examples as Json), where).toEqual(
+        Object.keys(content["application/json"]!.examples as Json),
+      );
     }
   });
 
@@ -136,23 +148,31 @@ describe("Enterprise Manager: bodies in XML and JSON", () => {
     })),
   );
 
-  it.each(xmlExamples.map((e) => [e.where, e] as const))("XML example of %s is well-formed, with the schema's root element and namespace", (_, { schema, value }) => {
-    expect(typeof value).toBe("string");
-    expect(XMLValidator.validate(value)).toBe(true);
-    expect(value).not.toMatch(/<!DOCTYPE/i);
-    const parsed = new XMLParser({ ignoreAttributes: false, ignoreDeclaration: true, attributeNamePrefix: "@" }).parse(value) as Json;
-    const [rootName] = Object.keys(parsed);
-    const root = parsed[rootName!] as Json;
-    const expected = roots(schema);
-    expect(expected.map((r) => r.name)).toContain(rootName);
-    expect(root["@xmlns"]).toBe(EM_NS);
-    expect(expected.find((r) => r.name === rootName)!.namespace).toBe(EM_NS);
-  });
+  it.each(xmlExamples.map((e) => [e.where, e] as const))(
+    "XML example of %s is well-formed, with the schema's root element and namespace",
+    (_, { schema, value }) => {
+      expect(typeof value).toBe("string");
+      expect(XMLValidator.validate(value)).toBe(true);
+      expect(value).not.toMatch(/<!DOCTYPE/i);
+      const parsed = new XMLParser({
+        ignoreAttributes: false,
+        ignoreDeclaration: true,
+        attributeNamePrefix: "@",
+      }).parse(value) as Json;
+      const [rootName] = Object.keys(parsed);
+      const root = parsed[rootName!] as Json;
+      const expected = roots(schema);
+      expect(expected.map((r) => r.name)).toContain(rootName);
+      expect(root["@xmlns"]).toBe(EM_NS);
+      expect(expected.find((r) => r.name === rootName)!.namespace).toBe(EM_NS);
+    },
+  );
 
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats.default(ajv);
   for (const k of ["xml", "example", "externalDocs", "discriminator"]) ajv.addKeyword(k);
-  const rebase = (schema: unknown): Json => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"bundle#/$defs/')) as Json;
+  const rebase = (schema: unknown): Json =>
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"bundle#/$defs/')) as Json;
   ajv.addSchema({ $id: "bundle", $defs: rebase((doc.components as Json).schemas) });
 
   const jsonExamples = all.flatMap(({ where, content }) =>
@@ -163,10 +183,13 @@ describe("Enterprise Manager: bodies in XML and JSON", () => {
     })),
   );
 
-  it.each(jsonExamples.map((e) => [e.where, e] as const))("JSON example of %s is valid against its schema", (_, { schema, value }) => {
-    const validate = ajv.compile(rebase(schema));
-    expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-  });
+  it.each(jsonExamples.map((e) => [e.where, e] as const))(
+    "JSON example of %s is valid against its schema",
+    (_, { schema, value }) => {
+      const validate = ajv.compile(rebase(schema));
+      expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
+    },
+  );
 });
 
 describe("Enterprise Manager: seed examples", () => {

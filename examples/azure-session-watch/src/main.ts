@@ -3,7 +3,13 @@
 //
 //   pnpm --filter @example/azure-session-watch start -- --base-url https://vbazure.corp/api/v1 --username admin --password …
 import { parseArgs } from "node:util";
-import { createBackupForAzureClient, paginate, VeeamApiError, type BackupForAzureClient, type BackupForAzureClientOptions } from "@veeam-sessions/client";
+import {
+  createBackupForAzureClient,
+  paginate,
+  VeeamApiError,
+  type BackupForAzureClient,
+  type BackupForAzureClientOptions,
+} from "@veeam-sessions/client";
 
 const STATUSES = ["Success", "Warning", "Error", "Running", "Canceled"] as const;
 type Status = (typeof STATUSES)[number];
@@ -61,7 +67,11 @@ function options(argv: string[]): Options | undefined {
   const baseUrl = values["base-url"] ?? process.env.AZ_BASE_URL;
   const username = values.username ?? process.env.AZ_USERNAME;
   const password = values.password ?? process.env.AZ_PASSWORD;
-  const missing = [!baseUrl && "--base-url (AZ_BASE_URL)", !username && "--username (AZ_USERNAME)", !password && "--password (AZ_PASSWORD)"].filter(Boolean);
+  const missing = [
+    !baseUrl && "--base-url (AZ_BASE_URL)",
+    !username && "--username (AZ_USERNAME)",
+    !password && "--password (AZ_PASSWORD)",
+  ].filter(Boolean);
   if (missing.length) throw new UsageError(`missing ${missing.join(", ")}`);
   const status = values.status?.split(",").map((s) => s.trim());
   const unknown = status?.filter((s) => !(STATUSES as readonly string[]).includes(s));
@@ -80,7 +90,13 @@ function options(argv: string[]): Options | undefined {
 type Middleware = NonNullable<BackupForAzureClientOptions["middleware"]>[number];
 
 /** One pass over the list: prints sessions not printed yet (or whose status changed) with their logs. */
-async function pass(az: BackupForAzureClient, o: Options, printed: Map<string, string>, pages: { count: number }, signal: AbortSignal): Promise<void> {
+async function pass(
+  az: BackupForAzureClient,
+  o: Options,
+  printed: Map<string, string>,
+  pages: { count: number },
+  signal: AbortSignal,
+): Promise<void> {
   const seen = new Set<string>();
   let listed = 0;
   let fresh = 0;
@@ -96,12 +112,18 @@ async function pass(az: BackupForAzureClient, o: Options, printed: Map<string, s
     fresh++;
     const ended = s.executionStopTime ? ` → ${s.executionStopTime}` : "";
     console.log(`#${s.id}  ${s.type}  ${s.status}  ${s.executionStartTime}${ended}  (${s.executionDuration})`);
-    const { data: log } = await az.GET("/jobSessions/{sessionId}/log", { params: { path: { sessionId: s.id } }, signal });
-    for (const entry of log?.log ?? []) console.log(`    ${entry.logTime}  ${entry.status.padEnd(7)}  ${entry.message}`);
+    const { data: log } = await az.GET("/jobSessions/{sessionId}/log", {
+      params: { path: { sessionId: s.id } },
+      signal,
+    });
+    for (const entry of log?.log ?? [])
+      console.log(`    ${entry.logTime}  ${entry.status.padEnd(7)}  ${entry.message}`);
     if (!log?.log?.length) console.log("    (no log entries)");
   }
   const repeats = listed - seen.size;
-  console.log(`${fresh} session${fresh === 1 ? "" : "s"} printed; ${seen.size} listed over ${pages.count} page${pages.count === 1 ? "" : "s"}${repeats > 0 ? ` (${repeats} repeats skipped)` : ""}.`);
+  console.log(
+    `${fresh} session${fresh === 1 ? "" : "s"} printed; ${seen.size} listed over ${pages.count} page${pages.count === 1 ? "" : "s"}${repeats > 0 ? ` (${repeats} repeats skipped)` : ""}.`,
+  );
 }
 
 async function run(o: Options): Promise<void> {
@@ -112,7 +134,12 @@ async function run(o: Options): Promise<void> {
       return undefined;
     },
   };
-  const az = createBackupForAzureClient({ baseUrl: o.baseUrl, auth: { username: o.username, password: o.password }, middleware: [countPages], timeoutMs: 60_000 });
+  const az = createBackupForAzureClient({
+    baseUrl: o.baseUrl,
+    auth: { username: o.username, password: o.password },
+    middleware: [countPages],
+    timeoutMs: 60_000,
+  });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
@@ -154,7 +181,10 @@ async function main(): Promise<number> {
     await run(o);
     return 0;
   } catch (error) {
-    const detail = error instanceof VeeamApiError ? `${error.message}${error.kind === "network" ? ` (is ${o.baseUrl} right?)` : ""}` : String(error);
+    const detail =
+      error instanceof VeeamApiError
+        ? `${error.message}${error.kind === "network" ? ` (is ${o.baseUrl} right?)` : ""}`
+        : String(error);
     console.error(`azure-session-watch: ${detail}`);
     return 1;
   }

@@ -13,7 +13,11 @@ const CLEAN_ENV = { ...process.env, AZ_BASE_URL: "", AZ_USERNAME: "", AZ_PASSWOR
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, ...args], { env: { ...CLEAN_ENV, ...env } }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 
 const LOG = [
@@ -34,14 +38,30 @@ describe("azure-session-watch against the mock", () => {
   });
 
   it("lists every session once, page by page, each with its log", async () => {
-    const { code, stdout, stderr } = await run(["--base-url", BASE, "--username", "admin", "--password", "pw", "--page-size", "4"]);
+    const { code, stdout, stderr } = await run([
+      "--base-url",
+      BASE,
+      "--username",
+      "admin",
+      "--password",
+      "pw",
+      "--page-size",
+      "4",
+    ]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout.trimEnd().split("\n")).toEqual([...SESSIONS.flatMap((s) => [s, ...LOG]), "4 sessions printed; 4 listed over 11 pages (40 repeats skipped)."]);
+    expect(stdout.trimEnd().split("\n")).toEqual([
+      ...SESSIONS.flatMap((s) => [s, ...LOG]),
+      "4 sessions printed; 4 listed over 11 pages (40 repeats skipped).",
+    ]);
   });
 
   it("reads the environment, takes --status and --limit, tolerates pnpm's leading --", async () => {
-    const { code, stdout } = await run(["--", "--status", "Error,Warning", "--limit", "2"], { AZ_BASE_URL: BASE, AZ_USERNAME: "admin", AZ_PASSWORD: "pw" });
+    const { code, stdout } = await run(["--", "--status", "Error,Warning", "--limit", "2"], {
+      AZ_BASE_URL: BASE,
+      AZ_USERNAME: "admin",
+      AZ_PASSWORD: "pw",
+    });
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     // The mock checks that Status takes known values but does not filter (no state): the first two of the page.
@@ -50,7 +70,11 @@ describe("azure-session-watch against the mock", () => {
   });
 
   it("--watch polls until SIGINT, printing each session once", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "--base-url", BASE, "--username", "a", "--password", "p", "--watch", "0.2"], { env: CLEAN_ENV });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", MAIN, "--base-url", BASE, "--username", "a", "--password", "p", "--watch", "0.2"],
+      { env: CLEAN_ENV },
+    );
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -66,13 +90,24 @@ describe("azure-session-watch against the mock", () => {
   it("--help", async () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
-    for (const text of ["--base-url", "AZ_BASE_URL", "--username", "AZ_USERNAME", "--password", "AZ_PASSWORD", "--watch"]) expect(stdout).toContain(text);
+    for (const text of [
+      "--base-url",
+      "AZ_BASE_URL",
+      "--username",
+      "AZ_USERNAME",
+      "--password",
+      "AZ_PASSWORD",
+      "--watch",
+    ])
+      expect(stdout).toContain(text);
   });
 
   it("usage errors exit 2; an unreachable server exits 1", async () => {
     const missing = await run([]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing --base-url (AZ_BASE_URL), --username (AZ_USERNAME), --password (AZ_PASSWORD)");
+    expect(missing.stderr).toContain(
+      "missing --base-url (AZ_BASE_URL), --username (AZ_USERNAME), --password (AZ_PASSWORD)",
+    );
     const status = await run(["--base-url", BASE, "--username", "a", "--password", "p", "--status", "Failed"]);
     expect(status.code).toBe(2);
     expect(status.stderr).toContain("unknown --status Failed");

@@ -46,30 +46,73 @@ function options(argv: string[]): Options | undefined {
   const baseUrl = values["base-url"] ?? process.env.EM_BASE_URL;
   const username = values.username ?? process.env.EM_USERNAME;
   const password = values.password ?? process.env.EM_PASSWORD;
-  const missing = [!baseUrl && "--base-url (EM_BASE_URL)", !username && "--username (EM_USERNAME)", !password && "--password (EM_PASSWORD)"].filter(Boolean);
+  const missing = [
+    !baseUrl && "--base-url (EM_BASE_URL)",
+    !username && "--username (EM_USERNAME)",
+    !password && "--password (EM_PASSWORD)",
+  ].filter(Boolean);
   if (missing.length) throw new UsageError(`missing ${missing.join(", ")}`);
-  if (values.format !== "xml" && values.format !== "json") throw new UsageError(`--format must be xml or json, not ${values.format}`);
+  if (values.format !== "xml" && values.format !== "json")
+    throw new UsageError(`--format must be xml or json, not ${values.format}`);
   const hours = Number(values.hours);
   if (!(hours > 0)) throw new UsageError(`--hours must be a positive number, not ${values.hours}`);
-  return { baseUrl: baseUrl!.replace(/\/+$/, ""), username: username!, password: password!, format: values.format, hours };
+  return {
+    baseUrl: baseUrl!.replace(/\/+$/, ""),
+    username: username!,
+    password: password!,
+    format: values.format,
+    hours,
+  };
 }
 
 const utc = (iso: string | undefined) => (iso ? iso.replace("T", " ").replace(/(\.\d+)?Z$/, "Z") : "-");
 
 async function report(o: Options): Promise<void> {
-  const em = createEnterpriseManagerClient({ baseUrl: o.baseUrl, auth: { username: o.username, password: o.password }, format: o.format, timeoutMs: 60_000 });
+  const em = createEnterpriseManagerClient({
+    baseUrl: o.baseUrl,
+    auth: { username: o.username, password: o.password },
+    format: o.format,
+    timeoutMs: 60_000,
+  });
   const since = new Date(Date.now() - o.hours * 3600_000);
   try {
-    const sessions = new Map<string, { JobName: string; CreationTimeUTC: string; EndTimeUTC?: string; State: string; Result: string; UID: string; FailureMessage?: string | null }>();
+    const sessions = new Map<
+      string,
+      {
+        JobName: string;
+        CreationTimeUTC: string;
+        EndTimeUTC?: string;
+        State: string;
+        Result: string;
+        UID: string;
+        FailureMessage?: string | null;
+      }
+    >();
     // Paging can repeat a session when new ones arrive between pages: keep each UID once.
-    for await (const s of query(em, { type: "BackupJobSession", filter: where("CreationTime").ge(since), sortDesc: "CreationTime" })) sessions.set(s.UID, s);
+    for await (const s of query(em, {
+      type: "BackupJobSession",
+      filter: where("CreationTime").ge(since),
+      sortDesc: "CreationTime",
+    }))
+      sessions.set(s.UID, s);
     const failed = [...sessions.values()].filter((s) => s.Result === "Failed");
 
-    console.log(`Failed backup job sessions since ${utc(since.toISOString())} (Enterprise Manager ${o.baseUrl}, ${o.format.toUpperCase()}):`);
+    console.log(
+      `Failed backup job sessions since ${utc(since.toISOString())} (Enterprise Manager ${o.baseUrl}, ${o.format.toUpperCase()}):`,
+    );
     if (failed.length) {
-      const rows = [["JOB", "STARTED", "ENDED", "STATE", "SESSION"], ...failed.map((s) => [s.JobName, utc(s.CreationTimeUTC), utc(s.EndTimeUTC), s.State, s.UID])];
+      const rows = [
+        ["JOB", "STARTED", "ENDED", "STATE", "SESSION"],
+        ...failed.map((s) => [s.JobName, utc(s.CreationTimeUTC), utc(s.EndTimeUTC), s.State, s.UID]),
+      ];
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      for (const r of rows) console.log(`  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}`);
+      for (const r of rows)
+        console.log(
+          `  ${r
+            .map((cell, i) => cell.padEnd(widths[i]!))
+            .join("  ")
+            .trimEnd()}`,
+        );
       for (const s of failed) if (s.FailureMessage) console.log(`  ${s.JobName}: ${s.FailureMessage}`);
     } else {
       console.log("  none");
@@ -99,7 +142,10 @@ async function main(): Promise<number> {
     await report(o);
     return 0;
   } catch (error) {
-    const detail = error instanceof VeeamApiError ? `${error.message}${error.kind === "network" ? ` (is ${o.baseUrl} right?)` : ""}` : String(error);
+    const detail =
+      error instanceof VeeamApiError
+        ? `${error.message}${error.kind === "network" ? ` (is ${o.baseUrl} right?)` : ""}`
+        : String(error);
     console.error(`failed-sessions-report: ${detail}`);
     return 1;
   }

@@ -9,9 +9,15 @@ import { startMock, type Exchange, type MockServer } from "@veeam-sessions/mock"
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, ...args], { env: { ...process.env, EM_BASE_URL: "", EM_USERNAME: "", EM_PASSWORD: "", ...env } }).then(
+  promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: { ...process.env, EM_BASE_URL: "", EM_USERNAME: "", EM_PASSWORD: "", ...env },
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 
 let mock: MockServer;
@@ -31,11 +37,24 @@ describe("failed-sessions-report against the mock", () => {
   for (const format of ["xml", "json"]) {
     it(`--format ${format}: prints the failed session from the spec's example`, async () => {
       exchanges.length = 0;
-      const { code, stdout, stderr } = await run(["--base-url", mock.url, "--username", "CORP\\svc", "--password", "pw", "--format", format]);
+      const { code, stdout, stderr } = await run([
+        "--base-url",
+        mock.url,
+        "--username",
+        "CORP\\svc",
+        "--password",
+        "pw",
+        "--format",
+        format,
+      ]);
       expect(stderr).toBe("");
       expect(code).toBe(0);
       const lines = stdout.trimEnd().split("\n");
-      expect(lines[0]).toMatch(new RegExp(`^Failed backup job sessions since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(Enterprise Manager ${mock.url}, ${format.toUpperCase()}\\):$`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^Failed backup job sessions since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(Enterprise Manager ${mock.url}, ${format.toUpperCase()}\\):$`,
+        ),
+      );
       expect(lines.slice(1)).toEqual(REPORT);
       // Logged on, asked for both pages in the wanted media type, logged off.
       expect(exchanges.map((e) => `${e.method} ${e.url.split("?")[0]} ${e.status}`)).toEqual([
@@ -53,7 +72,11 @@ describe("failed-sessions-report against the mock", () => {
   }
 
   it("reads the base URL and credentials from the environment; --hours changes the window; a leading -- (pnpm start -- …) is fine", async () => {
-    const { code, stdout } = await run(["--", "--hours", "6"], { EM_BASE_URL: mock.url, EM_USERNAME: "u", EM_PASSWORD: "p" });
+    const { code, stdout } = await run(["--", "--hours", "6"], {
+      EM_BASE_URL: mock.url,
+      EM_USERNAME: "u",
+      EM_PASSWORD: "p",
+    });
     expect(code).toBe(0);
     expect(stdout).toContain("1 failed of 1 backup job session in the last 6 h.");
   });
@@ -61,13 +84,24 @@ describe("failed-sessions-report against the mock", () => {
   it("--help", async () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
-    for (const text of ["--base-url", "EM_BASE_URL", "--username", "EM_USERNAME", "--password", "EM_PASSWORD", "--format xml|json"]) expect(stdout).toContain(text);
+    for (const text of [
+      "--base-url",
+      "EM_BASE_URL",
+      "--username",
+      "EM_USERNAME",
+      "--password",
+      "EM_PASSWORD",
+      "--format xml|json",
+    ])
+      expect(stdout).toContain(text);
   });
 
   it("usage errors exit 2", async () => {
     const missing = await run([]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing --base-url (EM_BASE_URL), --username (EM_USERNAME), --password (EM_PASSWORD)");
+    expect(missing.stderr).toContain(
+      "missing --base-url (EM_BASE_URL), --username (EM_USERNAME), --password (EM_PASSWORD)",
+    );
     const format = await run(["--base-url", mock.url, "--username", "u", "--password", "p", "--format", "csv"]);
     expect(format.code).toBe(2);
     expect(format.stderr).toContain("--format must be xml or json");

@@ -20,14 +20,20 @@ const SESSION = "NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj";
 const server = createServer((req, res) => {
   const xml = !(req.headers.accept ?? "").includes("json");
   const body = xml ? bodies.xml : bodies.json;
-  res.writeHead(200, { "content-type": xml ? "application/xml; charset=utf-8" : "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.writeHead(200, {
+    "content-type": xml ? "application/xml; charset=utf-8" : "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 });
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
 const ID = "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6";
 
-const bare = createClient<paths>({ baseUrl: base, headers: { Accept: "application/json", "X-RestSvcSessionId": SESSION } });
+const bare = createClient<paths>({
+  baseUrl: base,
+  headers: { Accept: "application/json", "X-RestSvcSessionId": SESSION },
+});
 // The floor for any middleware-based client: openapi-fetch allocates an id and frozen options
 // per request once a middleware is registered. This one only sets the session header.
 const withMiddleware = createClient<paths>({ baseUrl: base, headers: { Accept: "application/json" } });
@@ -36,11 +42,22 @@ const ours = createEnterpriseManagerClient({ baseUrl: base, auth: { sessionId: S
 const oursXml = createEnterpriseManagerClient({ baseUrl: base, auth: { sessionId: SESSION }, format: "xml" });
 
 const contenders: Record<string, () => Promise<unknown>> = {
-  "raw fetch + JSON.parse": async () => JSON.parse(await (await fetch(`${base}/backupSessions/${ID}?format=Entity`, { headers: { Accept: "application/json", "X-RestSvcSessionId": SESSION } })).text()),
-  "bare openapi-fetch": () => bare.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
-  "openapi-fetch + 1 middleware": () => withMiddleware.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
-  "our client (json)": () => ours.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
-  "our client (xml)": () => oursXml.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
+  "raw fetch + JSON.parse": async () =>
+    JSON.parse(
+      await (
+        await fetch(`${base}/backupSessions/${ID}?format=Entity`, {
+          headers: { Accept: "application/json", "X-RestSvcSessionId": SESSION },
+        })
+      ).text(),
+    ),
+  "bare openapi-fetch": () =>
+    bare.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
+  "openapi-fetch + 1 middleware": () =>
+    withMiddleware.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
+  "our client (json)": () =>
+    ours.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
+  "our client (xml)": () =>
+    oursXml.GET("/backupSessions/{ID}", { params: { path: { ID }, query: { format: "Entity" } } }),
 };
 
 const N = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -62,13 +79,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 const raw = m["raw fetch + JSON.parse"]!;
 const of = m["bare openapi-fetch"]!;
-console.log(`\nclient bench: ${N} sequential GET /backupSessions/{ID} per contender x ${ROUNDS} interleaved rounds, median per request`);
+console.log(
+  `\nclient bench: ${N} sequential GET /backupSessions/{ID} per contender x ${ROUNDS} interleaved rounds, median per request`,
+);
 for (const [name, us] of Object.entries(m)) {
-  console.log(`  ${name.padEnd(28)} ${us.toFixed(1).padStart(7)} µs   ${(us / raw).toFixed(3)}x raw fetch   ${(us / of).toFixed(3)}x openapi-fetch`);
+  console.log(
+    `  ${name.padEnd(28)} ${us.toFixed(1).padStart(7)} µs   ${(us / raw).toFixed(3)}x raw fetch   ${(us / of).toFixed(3)}x openapi-fetch`,
+  );
 }
 console.log(`  our client (json) / bare openapi-fetch = ${(m["our client (json)"]! / of).toFixed(3)} (target <= 1.05)`);
 console.log(`  our client (xml)  / bare openapi-fetch = ${(m["our client (xml)"]! / of).toFixed(3)}`);
-console.log(`  our client (json) / openapi-fetch + 1 middleware = ${(m["our client (json)"]! / m["openapi-fetch + 1 middleware"]!).toFixed(3)} (the part that is ours)`);
+console.log(
+  `  our client (json) / openapi-fetch + 1 middleware = ${(m["our client (json)"]! / m["openapi-fetch + 1 middleware"]!).toFixed(3)} (the part that is ours)`,
+);
 
 // Size: the client bundled with its runtime dependencies. The XML codec and schemas are a
 // separate chunk, loaded only when an XML body arrives.
@@ -91,4 +114,6 @@ for (const file of result.outputFiles) {
   if (file.path.endsWith("/index.js")) entry += gz;
   else lazy += gz;
 }
-console.log(`size (esbuild, min+gzip): client with openapi-fetch ${(entry / 1024).toFixed(1)} kB (target <= 12 kB); lazily loaded XML codec + EM schemas ${(lazy / 1024).toFixed(1)} kB`);
+console.log(
+  `size (esbuild, min+gzip): client with openapi-fetch ${(entry / 1024).toFixed(1)} kB (target <= 12 kB); lazily loaded XML codec + EM schemas ${(lazy / 1024).toFixed(1)} kB`,
+);

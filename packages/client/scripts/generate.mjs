@@ -18,14 +18,19 @@ function strip(node) {
   const out = {};
   for (const [k, v] of Object.entries(node)) {
     // `enum`/`const` only validate; the codec needs names, types, xml, defaults and structure.
-    if (DROP.has(k) || k === "enum" || k === "const" || k === "minimum" || k === "maximum" || k === "minLength") continue;
+    if (DROP.has(k) || k === "enum" || k === "const" || k === "minimum" || k === "maximum" || k === "minLength")
+      continue;
     out[k] = strip(v);
   }
   return out;
 }
 
 function deref(node) {
-  while (node && node.$ref) node = node.$ref.slice(2).split("/").reduce((n, k) => n[k], doc);
+  while (node && node.$ref)
+    node = node.$ref
+      .slice(2)
+      .split("/")
+      .reduce((n, k) => n[k], doc);
   return node;
 }
 
@@ -55,8 +60,14 @@ const ids = {};
 for (const api of ["enterprise-manager", "backup-for-azure"]) {
   const d = JSON.parse(readFileSync(join(pkg, "..", "..", "spec", "dist", `${api}.json`), "utf8"));
   for (const [path, item] of Object.entries(d.paths))
-    for (const [method, op] of Object.entries(item)) if (METHODS.has(method)) ids[`${method.toUpperCase()} ${path}`] = op.operationId;
+    for (const [method, op] of Object.entries(item))
+      if (METHODS.has(method)) ids[`${method.toUpperCase()} ${path}`] = op.operationId;
 }
 writeFileSync(join(pkg, "generated", "operation-ids.js"), `${header}export default ${JSON.stringify(ids)};\n`);
-writeFileSync(join(pkg, "generated", "operation-ids.d.ts"), `${header}declare const ids: Record<string, string>;\nexport default ids;\n`);
-console.log(`generated packages/client/generated/enterprise-manager.xml.js (${Object.keys(operations).length} operations) and operation-ids.js (${Object.keys(ids).length})`);
+writeFileSync(
+  join(pkg, "generated", "operation-ids.d.ts"),
+  `${header}declare const ids: Record<string, string>;\nexport default ids;\n`,
+);
+console.log(
+  `generated packages/client/generated/enterprise-manager.xml.js (${Object.keys(operations).length} operations) and operation-ids.js (${Object.keys(ids).length})`,
+);

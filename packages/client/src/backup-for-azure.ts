@@ -2,7 +2,15 @@
 // expires, JSON and problem+json.
 import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "@veeam-sessions/types/backup-for-azure";
-import { createCore, credentialMiddleware, failure, mediaTypeOf, Secrets, timedFetch, type CommonClientOptions } from "./core.js";
+import {
+  createCore,
+  credentialMiddleware,
+  failure,
+  mediaTypeOf,
+  Secrets,
+  timedFetch,
+  type CommonClientOptions,
+} from "./core.js";
 import { VeeamApiError } from "./errors.js";
 
 export interface BackupForAzureClientOptions extends CommonClientOptions {
@@ -111,15 +119,41 @@ class AzureTokens {
     try {
       body = JSON.parse(raw) as typeof body;
     } catch (error) {
-      throw new VeeamApiError({ kind: "malformed", status: response.status, operationId: "createToken", method: "POST", url: this.url, raw, message: "the token answer is not JSON", cause: error }, this.secrets.values);
+      throw new VeeamApiError(
+        {
+          kind: "malformed",
+          status: response.status,
+          operationId: "createToken",
+          method: "POST",
+          url: this.url,
+          raw,
+          message: "the token answer is not JSON",
+          cause: error,
+        },
+        this.secrets.values,
+      );
     }
     if (!body.access_token) {
-      throw new VeeamApiError({ kind: "auth", status: response.status, operationId: "createToken", method: "POST", url: this.url, message: "the token answer has no access_token" }, this.secrets.values);
+      throw new VeeamApiError(
+        {
+          kind: "auth",
+          status: response.status,
+          operationId: "createToken",
+          method: "POST",
+          url: this.url,
+          message: "the token answer has no access_token",
+        },
+        this.secrets.values,
+      );
     }
     this.secrets.add(body.access_token, body.refresh_token);
     if (isRefresh) this.grants.refresh++;
     else this.grants.password++;
-    this.token = { access: body.access_token, refresh: body.refresh_token, expiresAt: this.now() + (body.expires_in ?? 3600) * 1000 };
+    this.token = {
+      access: body.access_token,
+      refresh: body.refresh_token,
+      expiresAt: this.now() + (body.expires_in ?? 3600) * 1000,
+    };
     return this.token;
   }
 
@@ -129,13 +163,27 @@ class AzureTokens {
     if (!t) return;
     let response: Response;
     try {
-      response = await this.fetch(this.url, { method: "DELETE", headers: { Authorization: `Bearer ${t.access}`, Accept: "application/json" } });
+      response = await this.fetch(this.url, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${t.access}`, Accept: "application/json" },
+      });
     } catch (error) {
       throw failure(error, { method: "DELETE", url: this.url, operationId: "revokeToken" }, this.secrets);
     }
     const raw = await response.text();
     if (!response.ok && response.status !== 401) {
-      throw new VeeamApiError({ kind: "http", status: response.status, operationId: "revokeToken", method: "DELETE", url: this.url, raw, message: `log off failed with HTTP ${response.status}` }, this.secrets.values);
+      throw new VeeamApiError(
+        {
+          kind: "http",
+          status: response.status,
+          operationId: "revokeToken",
+          method: "DELETE",
+          url: this.url,
+          raw,
+          message: `log off failed with HTTP ${response.status}`,
+        },
+        this.secrets.values,
+      );
     }
   }
 }
@@ -147,10 +195,14 @@ export function createBackupForAzureClient(options: BackupForAzureClientOptions)
   const tokens = new AzureTokens(options, fetch, secrets, options.now ?? Date.now);
   // The token endpoint has no version segment: send `/oauth2/token` calls there, not under baseUrl.
   const unversionedToken: Middleware = {
-    onRequest: ({ request, schemaPath }) => (schemaPath === "/oauth2/token" ? new Request(tokens.url, request) : undefined),
+    onRequest: ({ request, schemaPath }) =>
+      schemaPath === "/oauth2/token" ? new Request(tokens.url, request) : undefined,
   };
-  const client = createCore<paths>(options, { api: "backup-for-azure", secrets }, [
-    unversionedToken,
+  const client = createCore<paths>(
+    options,
+    { api: "backup-for-azure", secrets },
+    [
+      unversionedToken,
       credentialMiddleware({
         skip: (schemaPath, method) => schemaPath === "/oauth2/token" && method === "POST",
         current: () => tokens.current(),
@@ -158,7 +210,9 @@ export function createBackupForAzureClient(options: BackupForAzureClientOptions)
         apply: (request, token) => request.headers.set("Authorization", `Bearer ${token}`),
         secrets,
       }),
-    ], "application/json");
+    ],
+    "application/json",
+  );
   return Object.defineProperties(client, {
     logon: { value: async () => void (await tokens.current()) },
     logout: { value: () => tokens.logout() },

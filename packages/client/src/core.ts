@@ -82,7 +82,11 @@ export function timedFetch(base: typeof globalThis.fetch, timeoutMs: number | un
 }
 
 /** Turns whatever fetch threw into a VeeamApiError. */
-export function failure(error: unknown, where: { method: string; url: string; operationId?: string | undefined }, secrets: Secrets): VeeamApiError {
+export function failure(
+  error: unknown,
+  where: { method: string; url: string; operationId?: string | undefined },
+  secrets: Secrets,
+): VeeamApiError {
   if (error instanceof VeeamApiError) return error;
   let kind: VeeamErrorKind = "network";
   let detail = error instanceof Error ? error.message : String(error);
@@ -92,7 +96,12 @@ export function failure(error: unknown, where: { method: string; url: string; op
     detail = "the request was aborted";
   } else if (error instanceof Error && error.cause instanceof Error) detail = `${detail}: ${error.cause.message}`;
   return new VeeamApiError(
-    { kind, message: `${where.method} ${where.operationId ?? ""} ${kind}: ${detail}`.replace(/ {2}/, " "), ...where, cause: error },
+    {
+      kind,
+      message: `${where.method} ${where.operationId ?? ""} ${kind}: ${detail}`.replace(/ {2}/, " "),
+      ...where,
+      cause: error,
+    },
     secrets.values,
   );
 }
@@ -107,7 +116,11 @@ const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"
 function keepErrorText(request: Request, response: Response): Promise<Response> | undefined {
   if (response.ok || response.status === 204) return undefined;
   return response.text().then((raw) => {
-    const copy = new Response(raw, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const copy = new Response(raw, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     metaOf.set(copy, { raw, url: response.url || request.url } as ResponseMeta);
     return copy;
   });
@@ -134,7 +147,9 @@ export function createCore<Paths extends {}>(
   inner.use(...user, ...auth);
 
   type Send = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-  const original = Object.fromEntries(HTTP_METHODS.map((m) => [m, (inner as unknown as Record<string, Send>)[m]!.bind(inner)])) as Record<(typeof HTTP_METHODS)[number], Send>;
+  const original = Object.fromEntries(
+    HTTP_METHODS.map((m) => [m, (inner as unknown as Record<string, Send>)[m]!.bind(inner)]),
+  ) as Record<(typeof HTTP_METHODS)[number], Send>;
 
   async function call(method: (typeof HTTP_METHODS)[number], path: string, init: Record<string, unknown> | undefined) {
     if (init?.parseAs && init.parseAs !== "json") return original[method](path, init);
@@ -142,11 +157,17 @@ export function createCore<Paths extends {}>(
     try {
       result = await original[method](path, { ...init, parseAs: "text" });
     } catch (error) {
-      throw failure(error, { method, url: options.baseUrl + path, operationId: operationIds[`${method} ${path}`] }, secrets);
+      throw failure(
+        error,
+        { method, url: options.baseUrl + path, operationId: operationIds[`${method} ${path}`] },
+        secrets,
+      );
     }
     const { response } = result;
     const mediaType = mediaTypeOf(response);
-    const raw = response.ok ? (result.data as string | undefined) : (metaOf.get(response)?.raw ?? (result.error as string | undefined));
+    const raw = response.ok
+      ? (result.data as string | undefined)
+      : (metaOf.get(response)?.raw ?? (result.error as string | undefined));
     // The hot path: a JSON success parses like openapi-fetch itself would, and nothing else.
     if (response.ok && raw && mediaType === "application/json") {
       try {
@@ -159,7 +180,8 @@ export function createCore<Paths extends {}>(
     const url = metaOf.get(response)?.url ?? (response.url || options.baseUrl + path);
     if (!response.ok) metaOf.set(response, { raw, url, operationId, method, mediaType, secrets });
     const where = { method, url, operationId, status: response.status, mediaType, raw };
-    if (raw === undefined || raw === "") return response.ok ? { data: undefined, response } : { error: undefined, response };
+    if (raw === undefined || raw === "")
+      return response.ok ? { data: undefined, response } : { error: undefined, response };
 
     let value: unknown;
     if (mediaType && isJson(mediaType)) {
@@ -167,7 +189,15 @@ export function createCore<Paths extends {}>(
         value = JSON.parse(raw);
       } catch (error) {
         if (!response.ok) return { error: raw, response };
-        throw new VeeamApiError({ kind: "malformed", message: `${method} ${operationId}: the JSON body does not parse (${(error as Error).message})`, ...where, cause: error }, secrets.values);
+        throw new VeeamApiError(
+          {
+            kind: "malformed",
+            message: `${method} ${operationId}: the JSON body does not parse (${(error as Error).message})`,
+            ...where,
+            cause: error,
+          },
+          secrets.values,
+        );
       }
     } else if (mediaType && isXml(mediaType) && context.decodeXml) {
       try {
@@ -175,12 +205,24 @@ export function createCore<Paths extends {}>(
       } catch (error) {
         if (!response.ok) return { error: raw, response };
         const code = (error as { code?: string }).code;
-        throw new VeeamApiError({ kind: "malformed", message: `${method} ${operationId}: the XML body was refused (${code ?? "error"}: ${(error as Error).message})`, ...where, cause: error }, secrets.values);
+        throw new VeeamApiError(
+          {
+            kind: "malformed",
+            message: `${method} ${operationId}: the XML body was refused (${code ?? "error"}: ${(error as Error).message})`,
+            ...where,
+            cause: error,
+          },
+          secrets.values,
+        );
       }
     } else {
       if (!response.ok) return { error: raw, response };
       throw new VeeamApiError(
-        { kind: "media-type", message: `${method} ${operationId}: unexpected media type ${mediaType ?? "(none)"} for status ${response.status}`, ...where },
+        {
+          kind: "media-type",
+          message: `${method} ${operationId}: unexpected media type ${mediaType ?? "(none)"} for status ${response.status}`,
+          ...where,
+        },
         secrets.values,
       );
     }
@@ -188,7 +230,8 @@ export function createCore<Paths extends {}>(
   }
 
   const client = inner as unknown as Record<string, unknown>;
-  for (const method of HTTP_METHODS) client[method] = (path: string, init?: Record<string, unknown>) => call(method, path, init);
+  for (const method of HTTP_METHODS)
+    client[method] = (path: string, init?: Record<string, unknown>) => call(method, path, init);
   client.request = (method: string, path: string, init?: Record<string, unknown>) =>
     call(method.toUpperCase() as (typeof HTTP_METHODS)[number], path, init);
   return inner;
@@ -198,7 +241,9 @@ export function createCore<Paths extends {}>(
  * The data of a result, or a VeeamApiError (kind "http") with status, operation, URL,
  * the parsed error body and the raw text.
  */
-export function unwrap<T extends { data?: unknown; error?: unknown; response: Response }>(result: T): NonNullable<T["data"]> {
+export function unwrap<T extends { data?: unknown; error?: unknown; response: Response }>(
+  result: T,
+): NonNullable<T["data"]> {
   if (result.response.ok && result.error === undefined) return result.data as NonNullable<T["data"]>;
   throw errorOf(result);
 }
@@ -212,7 +257,8 @@ export function errorOf(result: { error?: unknown; response: Response }): VeeamA
   return new VeeamApiError(
     {
       kind: "http",
-      message: `${meta?.method ?? ""} ${meta?.operationId ?? meta?.url ?? ""} failed with HTTP ${response.status}${message ? `: ${message}` : ""}`.trim(),
+      message:
+        `${meta?.method ?? ""} ${meta?.operationId ?? meta?.url ?? ""} failed with HTTP ${response.status}${message ? `: ${message}` : ""}`.trim(),
       status: response.status,
       operationId: meta?.operationId,
       method: meta?.method,
@@ -266,13 +312,17 @@ export function credentialMiddleware(credentials: Credentials): Middleware {
     onRequest({ request, schemaPath, id }) {
       if (credentials.skip(schemaPath, request.method)) return undefined;
       const credential = credentials.current();
-      return typeof credential === "string" ? send(request, id, credential) : credential.then((c) => send(request, id, c));
+      return typeof credential === "string"
+        ? send(request, id, credential)
+        : credential.then((c) => send(request, id, c));
     },
     onResponse({ request, response, id, options, schemaPath }) {
       const used = sent.get(id);
       sent.delete(id);
       if (!used || response.status !== 401) return keepErrorText(request, response);
-      return retry(request, response, options, schemaPath, used).then((final) => keepErrorText(request, final) ?? final);
+      return retry(request, response, options, schemaPath, used).then(
+        (final) => keepErrorText(request, final) ?? final,
+      );
     },
     onError({ id }) {
       sent.delete(id);

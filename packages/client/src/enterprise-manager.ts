@@ -1,7 +1,15 @@
 // Veeam Backup Enterprise Manager: logon sessions (Basic → X-RestSvcSessionId), XML or JSON.
 import type { Client } from "openapi-fetch";
 import type { paths } from "@veeam-sessions/types/enterprise-manager";
-import { createCore, credentialMiddleware, failure, mediaTypeOf, Secrets, timedFetch, type CommonClientOptions } from "./core.js";
+import {
+  createCore,
+  credentialMiddleware,
+  failure,
+  mediaTypeOf,
+  Secrets,
+  timedFetch,
+  type CommonClientOptions,
+} from "./core.js";
 import { VeeamApiError } from "./errors.js";
 import { decodeEnterpriseManagerXml } from "./xml.js";
 
@@ -58,7 +66,13 @@ class EnterpriseManagerSession {
     if (this.pending) return this.pending;
     if ("sessionId" in this.options.auth && this.id !== undefined) {
       throw new VeeamApiError(
-        { kind: "auth", status: 401, operationId: "logOn", method: "POST", message: "the given logon session was refused (expired?) and the client has no credentials to log on again" },
+        {
+          kind: "auth",
+          status: 401,
+          operationId: "logOn",
+          method: "POST",
+          message: "the given logon session was refused (expired?) and the client has no credentials to log on again",
+        },
         this.secrets.values,
       );
     }
@@ -108,7 +122,6 @@ class EnterpriseManagerSession {
     return id;
   }
 
-
   async logout(): Promise<void> {
     const id = this.id;
     if (id === undefined) return;
@@ -118,7 +131,10 @@ class EnterpriseManagerSession {
     this.href = undefined;
     let response: Response;
     try {
-      response = await this.fetch(target, { method: "DELETE", headers: { [SESSION_HEADER]: id, Accept: "application/json" } });
+      response = await this.fetch(target, {
+        method: "DELETE",
+        headers: { [SESSION_HEADER]: id, Accept: "application/json" },
+      });
     } catch (error) {
       throw failure(error, { method: "DELETE", url: target, operationId: "logOff" }, this.secrets);
     }
@@ -126,7 +142,15 @@ class EnterpriseManagerSession {
     // 401/404: the session is already gone, which is what logging off wants.
     if (!response.ok && response.status !== 401 && response.status !== 404) {
       throw new VeeamApiError(
-        { kind: "http", status: response.status, operationId: "logOff", method: "DELETE", url: target, raw, message: `logoff failed with HTTP ${response.status}` },
+        {
+          kind: "http",
+          status: response.status,
+          operationId: "logOff",
+          method: "DELETE",
+          url: target,
+          raw,
+          message: `logoff failed with HTTP ${response.status}`,
+        },
         this.secrets.values,
       );
     }

@@ -75,5 +75,10 @@ function redactValue(value: unknown, secrets: readonly string[]): unknown {
   if (secrets.length === 0 || value === undefined || value === null) return value;
   if (typeof value === "string") return redact(value, secrets);
   if (typeof value !== "object") return value;
-  return JSON.parse(redact(JSON.stringify(value), secrets.map((s) => JSON.stringify(s).slice(1, -1)))) as unknown;
+  return JSON.parse(
+    redact(
+      JSON.stringify(value),
+      secrets.map((s) => JSON.stringify(s).slice(1, -1)),
+    ),
+  ) as unknown;
 }

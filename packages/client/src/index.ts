@@ -1,5 +1,15 @@
-export { createEnterpriseManagerClient, SESSION_HEADER, type EnterpriseManagerClient, type EnterpriseManagerClientOptions } from "./enterprise-manager.js";
-export { createBackupForAzureClient, tokenUrlFor, type BackupForAzureClient, type BackupForAzureClientOptions } from "./backup-for-azure.js";
+export {
+  createEnterpriseManagerClient,
+  SESSION_HEADER,
+  type EnterpriseManagerClient,
+  type EnterpriseManagerClientOptions,
+} from "./enterprise-manager.js";
+export {
+  createBackupForAzureClient,
+  tokenUrlFor,
+  type BackupForAzureClient,
+  type BackupForAzureClientOptions,
+} from "./backup-for-azure.js";
 export { VeeamApiError, type VeeamErrorKind } from "./errors.js";
 export { unwrap, errorOf, type ApiName, type CommonClientOptions } from "./core.js";
 export { where, query, Filter, type QueryField, type QueryFields, type QueryOptions, type QueryType } from "./query.js";

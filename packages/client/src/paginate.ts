@@ -14,11 +14,20 @@ export interface PaginateOptions {
 }
 
 /** Every item of a paged list, request after request, until `totalCount` or an empty page. */
-export async function* paginate(az: BackupForAzureClient, path: "/jobSessions", options: PaginateOptions = {}): AsyncGenerator<JobSession> {
+export async function* paginate(
+  az: BackupForAzureClient,
+  path: "/jobSessions",
+  options: PaginateOptions = {},
+): AsyncGenerator<JobSession> {
   const limit = options.query?.Limit ?? options.pageSize ?? 100;
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     options.signal?.throwIfAborted();
-    const page = unwrap(await az.GET(path, { params: { query: { ...options.query, Offset: offset, Limit: limit } }, signal: options.signal }));
+    const page = unwrap(
+      await az.GET(path, {
+        params: { query: { ...options.query, Offset: offset, Limit: limit } },
+        signal: options.signal,
+      }),
+    );
     const results = page.results ?? [];
     if (results.length === 0) return;
     yield* results;

@@ -7,9 +7,13 @@ type Schemas = components["schemas"];
 type Backup = Schemas["BackupJobSessionQueryFields"];
 type Replica = Schemas["ReplicaJobSessionQueryFields"];
 /** Every field the query service filters and sorts on, with the values it takes in any queried type. */
-export type QueryFields = { [K in keyof Backup | keyof Replica]: (K extends keyof Backup ? Backup[K] : never) | (K extends keyof Replica ? Replica[K] : never) };
+export type QueryFields = {
+  [K in keyof Backup | keyof Replica]:
+    (K extends keyof Backup ? Backup[K] : never) | (K extends keyof Replica ? Replica[K] : never);
+};
 export type QueryField = keyof QueryFields & string;
-type FieldValue<K extends QueryField> = NonNullable<QueryFields[K]> | (K extends "CreationTime" | "EndTime" ? Date : never);
+type FieldValue<K extends QueryField> =
+  NonNullable<QueryFields[K]> | (K extends "CreationTime" | "EndTime" ? Date : never);
 
 /** A filter expression; `String(filter)` is what `filter=` takes. */
 export class Filter {
@@ -48,7 +52,10 @@ export function formatValue(value: unknown): string {
   return SPECIAL.test(text) || text === "" ? `"${text.replace(/["\\]/g, "\\$&")}"` : text;
 }
 
-type Comparison<K extends QueryField> = Record<"eq" | "ne" | "lt" | "gt" | "le" | "ge", (value: FieldValue<K>) => Filter>;
+type Comparison<K extends QueryField> = Record<
+  "eq" | "ne" | "lt" | "gt" | "le" | "ge",
+  (value: FieldValue<K>) => Filter
+>;
 const OPERATORS = { eq: "==", ne: "!=", lt: "<", gt: ">", le: "<=", ge: ">=" } as const;
 
 /** Starts a filter on `field`: `where("Result").eq("Failed").and(where("CreationTime").gt(since))`. */
@@ -60,7 +67,13 @@ export function where<K extends QueryField>(field: K): Comparison<K> {
   return out;
 }
 
-export type QueryType = "BackupJobSession" | "BackupTaskSession" | "ReplicaJobSession" | "ReplicaTaskSession" | "CdpReplicaJobSession" | "CdpReplicaTaskSession";
+export type QueryType =
+  | "BackupJobSession"
+  | "BackupTaskSession"
+  | "ReplicaJobSession"
+  | "ReplicaTaskSession"
+  | "CdpReplicaJobSession"
+  | "CdpReplicaTaskSession";
 type EntityOf<T extends QueryType> = Schemas[T];
 
 export interface QueryOptions<T extends QueryType> {
@@ -74,7 +87,10 @@ export interface QueryOptions<T extends QueryType> {
 }
 
 /** Every entity matching the query, page after page (by `PagingInfo`), until the last or an empty page. */
-export async function* query<T extends QueryType>(em: EnterpriseManagerClient, options: QueryOptions<T>): AsyncGenerator<EntityOf<T>> {
+export async function* query<T extends QueryType>(
+  em: EnterpriseManagerClient,
+  options: QueryOptions<T>,
+): AsyncGenerator<EntityOf<T>> {
   const collection = `${options.type}s` as keyof NonNullable<Schemas["QueryResult"]["Entities"]>;
   for (let page = 1; ; page++) {
     options.signal?.throwIfAborted();

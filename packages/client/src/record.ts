@@ -30,17 +30,26 @@ const SECRET_JSON = /("(?:SessionId|access_token|refresh_token|mfa_token|Passwor
 const SECRET_XML = /(<(SessionId)(?:\s[^>]*)?>)[^<]*(<\/\2>)/g;
 
 export function scrub(body: string, secrets: Iterable<string>, hosts?: boolean | string[]): string {
-  let out = redact(body, [...secrets]).replace(SECRET_JSON, '$1"[redacted]"').replace(SECRET_XML, "$1[redacted]$3");
+  let out = redact(body, [...secrets])
+    .replace(SECRET_JSON, '$1"[redacted]"')
+    .replace(SECRET_XML, "$1[redacted]$3");
   if (hosts === true) {
     // Namespace URIs name a vocabulary, not a server: keep them, or the XML no longer validates.
-    const namespaceHosts = new Set([...out.matchAll(/xmlns(?::[\w.-]+)?\s*=\s*["']https?:\/\/([^/:"'\s<>]+)/g)].map((m) => m[1]));
-    out = out.replace(/(https?:\/\/)([^/:"'\s<>]+)/g, (url: string, scheme: string, host: string) => (namespaceHosts.has(host) ? url : `${scheme}redacted.invalid`));
+    const namespaceHosts = new Set(
+      [...out.matchAll(/xmlns(?::[\w.-]+)?\s*=\s*["']https?:\/\/([^/:"'\s<>]+)/g)].map((m) => m[1]),
+    );
+    out = out.replace(/(https?:\/\/)([^/:"'\s<>]+)/g, (url: string, scheme: string, host: string) =>
+      namespaceHosts.has(host) ? url : `${scheme}redacted.invalid`,
+    );
   } else if (Array.isArray(hosts)) for (const h of hosts) out = out.split(h).join("redacted.invalid");
   return out;
 }
 
 /** openapi-fetch middleware: `middleware: [recordTo("fixtures/")]`. */
-export function recordTo(dir: string, options: RecordOptions = {}): ClientAwareMiddleware & Required<Pick<Middleware, "onResponse">> {
+export function recordTo(
+  dir: string,
+  options: RecordOptions = {},
+): ClientAwareMiddleware & Required<Pick<Middleware, "onResponse">> {
   let api: ApiName | undefined;
   let secrets: Secrets | undefined;
   const taken = new Set<string>();
@@ -62,7 +71,14 @@ export function recordTo(dir: string, options: RecordOptions = {}): ClientAwareM
       // A logon made through the client: its new session id is a secret from now on.
       const sessionId = response.headers.get("x-restsvcsessionid");
       if (sessionId) secrets?.addSessionId(sessionId);
-      const meta: RecordedFixture = { api, method: request.method, path: schemaPath, status: response.status, mediaType, ...(operationId ? { operationId } : {}) };
+      const meta: RecordedFixture = {
+        api,
+        method: request.method,
+        path: schemaPath,
+        status: response.status,
+        mediaType,
+        ...(operationId ? { operationId } : {}),
+      };
       const ext = mediaType.includes("xml") ? "xml" : "json";
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, `${name}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);

@@ -31,7 +31,11 @@ describe("x-codeSamples", () => {
     for (const { path, method, operationId } of ops) {
       const op = doc.paths[path][method.toLowerCase()];
       expect(op["x-codeSamples"], operationId).toEqual([
-        { lang: "TypeScript", label: "@veeam-sessions/client", source: readFileSync(join(dir, `${operationId}.ts`), "utf8") },
+        {
+          lang: "TypeScript",
+          label: "@veeam-sessions/client",
+          source: readFileSync(join(dir, `${operationId}.ts`), "utf8"),
+        },
       ]);
     }
   });
@@ -50,7 +54,17 @@ describe("x-codeSamples", () => {
     );
     writeFileSync(join(dir, "package.json"), '{"type":"module"}');
     const project = join(dir, "tsconfig.json");
-    writeFileSync(project, JSON.stringify({ extends: join(pkg, "tsconfig.samples.json"), compilerOptions: { typeRoots: [join(pkg, "..", "..", "node_modules", "@types")], paths: { "@veeam-sessions/client": [join(pkg, "src/index.ts")] } }, include: [join(dir, "broken.ts")] }));
+    writeFileSync(
+      project,
+      JSON.stringify({
+        extends: join(pkg, "tsconfig.samples.json"),
+        compilerOptions: {
+          typeRoots: [join(pkg, "..", "..", "node_modules", "@types")],
+          paths: { "@veeam-sessions/client": [join(pkg, "src/index.ts")] },
+        },
+        include: [join(dir, "broken.ts")],
+      }),
+    );
     const result = typecheck(project);
     expect(result.ok).toBe(false);
     expect(result.output).toContain("/backupSession/{ID}");

@@ -6,7 +6,9 @@ const az = createBackupForAzureClient({ baseUrl: "https://vbaz/api/v1", auth: { 
 
 describe("client types", () => {
   test("data is the spec's type", async () => {
-    const { data } = await em.GET("/replicaTaskSessions/{ID}", { params: { path: { ID: "x" }, query: { format: "Entity" } } });
+    const { data } = await em.GET("/replicaTaskSessions/{ID}", {
+      params: { path: { ID: "x" }, query: { format: "Entity" } },
+    });
     // An entity or, without format=Entity, a reference: narrowing picks the entity.
     if (data && "State" in data) expectTypeOf(data.State).toEqualTypeOf<"InProgress" | "Pending" | "Completed">();
     const page = await az.GET("/jobSessions");

@@ -22,7 +22,14 @@ const schema = doc.paths["/backupSessions/{ID}"].get.responses["200"].content["a
 const base = "https://veeam-sessions.invalid/bench.json";
 const raw = ajvForDocument(doc, base).compile(rebase(schema, base));
 
-const request = (mediaType: string, body: unknown): RecordedResponse => ({ api: "enterprise-manager", method: "GET", path: "/backupSessions/{ID}", status: 200, mediaType, body });
+const request = (mediaType: string, body: unknown): RecordedResponse => ({
+  api: "enterprise-manager",
+  method: "GET",
+  path: "/backupSessions/{ID}",
+  status: 200,
+  mediaType,
+  body,
+});
 const jsonParsed = request("application/json", parsed);
 const jsonString = request("application/json", jsonText);
 const xmlString = request("application/xml", xmlText);
@@ -74,11 +81,19 @@ const medians = samples.map(median);
 const ratios = samples[1]!.map((ours, r) => ours / samples[0]![r]!);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-console.log(`@veeam-sessions/contract bench: Node ${process.version}, ${cpus()[0]?.model ?? "?"} (${cpus().length} cores), ${ROUNDS} interleaved rounds of ~${ROUND_MS} ms`);
-console.log(`body: BackupJobSession (seed 002), JSON ${Buffer.byteLength(jsonText)} bytes, XML ${Buffer.byteLength(xmlText)} bytes; schema anyOf [BackupJobSession, EntityRef]\n`);
+console.log(
+  `@veeam-sessions/contract bench: Node ${process.version}, ${cpus()[0]?.model ?? "?"} (${cpus().length} cores), ${ROUNDS} interleaved rounds of ~${ROUND_MS} ms`,
+);
+console.log(
+  `body: BackupJobSession (seed 002), JSON ${Buffer.byteLength(jsonText)} bytes, XML ${Buffer.byteLength(xmlText)} bytes; schema anyOf [BackupJobSession, EntityRef]\n`,
+);
 console.log("| contender | validations/s (median) | vs raw ajv |");
 console.log("|---|---:|---:|");
-contenders.forEach(([name], i) => console.log(`| ${name} | ${fmt(medians[i]!)} | ${(medians[i]! / medians[0]!).toFixed(2)} |`));
+contenders.forEach(([name], i) =>
+  console.log(`| ${name} | ${fmt(medians[i]!)} | ${(medians[i]! / medians[0]!).toFixed(2)} |`),
+);
 const ratio = median(ratios);
-console.log(`\nour JSON validation / raw compiled ajv on the parsed object: ${ratio.toFixed(2)} (median of per-round ratios; target ≥ 0.8: ${ratio >= 0.8 ? "met" : "NOT met"})`);
+console.log(
+  `\nour JSON validation / raw compiled ajv on the parsed object: ${ratio.toFixed(2)} (median of per-round ratios; target ≥ 0.8: ${ratio >= 0.8 ? "met" : "NOT met"})`,
+);
 if (sink < 0) console.log(sink);

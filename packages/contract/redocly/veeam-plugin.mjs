@@ -35,7 +35,16 @@ try {
 }
 
 const OPENAPI_KEYWORDS = ["xml", "example", "externalDocs", "discriminator"];
-const DATA_KEYWORDS = new Set(["enum", "const", "default", "example", "examples", "xml", "externalDocs", "discriminator"]);
+const DATA_KEYWORDS = new Set([
+  "enum",
+  "const",
+  "default",
+  "example",
+  "examples",
+  "xml",
+  "externalDocs",
+  "discriminator",
+]);
 const BASE = "https://veeam-sessions.invalid/lint.json";
 const SCHEMAS = "#/components/schemas/";
 
@@ -47,7 +56,13 @@ const unescapeToken = (t) => t.replace(/~1/g, "/").replace(/~0/g, "~");
 function kindOf(mediaType) {
   const t = mediaType.split(";")[0].trim().toLowerCase();
   if (t === "application/xml" || t === "text/xml" || t.endsWith("+xml")) return "xml";
-  if (t === "application/json" || t.endsWith("+json") || t === "application/x-www-form-urlencoded" || t === "multipart/form-data") return "json";
+  if (
+    t === "application/json" ||
+    t.endsWith("+json") ||
+    t === "application/x-www-form-urlencoded" ||
+    t === "multipart/form-data"
+  )
+    return "json";
   return undefined;
 }
 
@@ -101,7 +116,8 @@ function rebase(node) {
   if (!isObject(node)) return node;
   const out = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === "$ref" && typeof v === "string" && v.startsWith(SCHEMAS)) out[k] = `${BASE}#/$defs/${v.slice(SCHEMAS.length)}`;
+    if (k === "$ref" && typeof v === "string" && v.startsWith(SCHEMAS))
+      out[k] = `${BASE}#/$defs/${v.slice(SCHEMAS.length)}`;
     else out[k] = DATA_KEYWORDS.has(k) ? v : rebase(v);
   }
   return out;
@@ -155,24 +171,33 @@ function describe(e) {
  * alternative's errors at once.
  */
 function closest(ajv, defs, schema, value, errors) {
-  const composite = errors.some((e) => e.instancePath === "" && (e.keyword === "anyOf" || (e.keyword === "oneOf" && e.params.passingSchemas == null)));
+  const composite = errors.some(
+    (e) =>
+      e.instancePath === "" && (e.keyword === "anyOf" || (e.keyword === "oneOf" && e.params.passingSchemas == null)),
+  );
   if (!composite || !isObject(value)) return { errors };
   let node = schema;
-  for (let hops = 0; isObject(node) && typeof node.$ref === "string" && hops < 32; hops++) node = defs[unescapeToken(node.$ref.slice(SCHEMAS.length))];
+  for (let hops = 0; isObject(node) && typeof node.$ref === "string" && hops < 32; hops++)
+    node = defs[unescapeToken(node.$ref.slice(SCHEMAS.length))];
   const alternatives = isObject(node) ? (node.anyOf ?? node.oneOf) : undefined;
   if (!Array.isArray(alternatives) || alternatives.length < 2) return { errors };
   const keys = Object.keys(value);
   let best;
   for (const alt of alternatives) {
     let target = alt;
-    for (let hops = 0; isObject(target) && typeof target.$ref === "string" && hops < 32; hops++) target = defs[unescapeToken(target.$ref.slice(SCHEMAS.length))];
+    for (let hops = 0; isObject(target) && typeof target.$ref === "string" && hops < 32; hops++)
+      target = defs[unescapeToken(target.$ref.slice(SCHEMAS.length))];
     const properties = isObject(target) && isObject(target.properties) ? Object.keys(target.properties) : [];
     const validate = ajv.compile(rebase(alt));
     if (validate(value)) return { errors };
     const errs = validate.errors ?? [];
     const used = keys.filter((k) => properties.includes(k)).length;
     if (best === undefined || used > best.used || (used === best.used && errs.length < best.errors.length)) {
-      best = { errors: errs, used, as: isObject(alt) && typeof alt.$ref === "string" ? unescapeToken(alt.$ref.slice(SCHEMAS.length)) : undefined };
+      best = {
+        errors: errs,
+        used,
+        as: isObject(alt) && typeof alt.$ref === "string" ? unescapeToken(alt.$ref.slice(SCHEMAS.length)) : undefined,
+      };
     }
   }
   return best ?? { errors };
@@ -222,10 +247,16 @@ function examplesRule(kind) {
           try {
             ajv = createAjv(bundler.defs);
           } catch (error) {
-            ctx.report({ message: `The schemas cannot be compiled by ajv (strict, 2020-12): ${error.message}`, location: found[0].schemaLocation });
+            ctx.report({
+              message: `The schemas cannot be compiled by ajv (strict, 2020-12): ${error.message}`,
+              location: found[0].schemaLocation,
+            });
             return;
           }
-          const codec = kind === "xml" ? codecModule.createXmlCodec({ openapi: "3.1.0", components: { schemas: bundler.defs } }) : undefined;
+          const codec =
+            kind === "xml"
+              ? codecModule.createXmlCodec({ openapi: "3.1.0", components: { schemas: bundler.defs } })
+              : undefined;
           found.forEach((f, i) => {
             const schema = roots[i];
             if (schema === undefined) return;
@@ -233,7 +264,10 @@ function examplesRule(kind) {
             try {
               validate = ajv.compile(rebase(schema));
             } catch (error) {
-              ctx.report({ message: `The schema cannot be compiled by ajv (strict, 2020-12): ${error.message}`, location: f.schemaLocation });
+              ctx.report({
+                message: `The schema cannot be compiled by ajv (strict, 2020-12): ${error.message}`,
+                location: f.schemaLocation,
+              });
               return;
             }
             for (const ex of f.examples) {
@@ -247,7 +281,10 @@ function examplesRule(kind) {
                 try {
                   value = codec.decode(value, schema, { unknown });
                 } catch (error) {
-                  ctx.report({ message: `${label} does not decode against the schema: ${error.message}.`, location: ex.location });
+                  ctx.report({
+                    message: `${label} does not decode against the schema: ${error.message}.`,
+                    location: ex.location,
+                  });
                   continue;
                 }
               }
@@ -269,16 +306,27 @@ function examplesRule(kind) {
           if (kindOf(key) !== kind || !isObject(mediaType) || mediaType.schema === undefined) return;
           const from = ctx.location.source.absoluteRef;
           const examples = [];
-          if (mediaType.example !== undefined) examples.push({ name: "example", value: mediaType.example, location: ctx.location.child(["example"]) });
+          if (mediaType.example !== undefined)
+            examples.push({ name: "example", value: mediaType.example, location: ctx.location.child(["example"]) });
           if (isObject(mediaType.examples)) {
             for (const [name, raw] of Object.entries(mediaType.examples)) {
-              const target = isObject(raw) && typeof raw.$ref === "string" ? ctx.resolve(raw, from) : { node: raw, location: ctx.location.child(["examples", name]) };
+              const target =
+                isObject(raw) && typeof raw.$ref === "string"
+                  ? ctx.resolve(raw, from)
+                  : { node: raw, location: ctx.location.child(["examples", name]) };
               if (!isObject(target.node) || !target.location || !("value" in target.node)) continue;
               examples.push({ name, value: target.node.value, location: target.location.child(["value"]) });
             }
           }
           if (examples.length > 0) {
-            found.push({ mediaType: key, schema: mediaType.schema, from, resolve: ctx.resolve, schemaLocation: ctx.location.child(["schema"]), examples });
+            found.push({
+              mediaType: key,
+              schema: mediaType.schema,
+              from,
+              resolve: ctx.resolve,
+              schemaLocation: ctx.location.child(["schema"]),
+              examples,
+            });
           }
         },
       },

@@ -16,7 +16,16 @@ export const OPENAPI_KEYWORDS = ["xml", "example", "externalDocs", "discriminato
 const SCHEMA_PREFIX = "#/components/schemas/";
 
 /** Keywords whose values are data (instances or annotations), not subschemas: never rewritten. */
-const DATA_KEYWORDS = new Set(["enum", "const", "default", "example", "examples", "xml", "externalDocs", "discriminator"]);
+const DATA_KEYWORDS = new Set([
+  "enum",
+  "const",
+  "default",
+  "example",
+  "examples",
+  "xml",
+  "externalDocs",
+  "discriminator",
+]);
 
 /** Every `x-…` key used as a keyword somewhere in these schemas (specification extensions). */
 function extensionKeywords(schemas: unknown, out = new Set<string>()): Set<string> {
@@ -51,7 +60,8 @@ export function rebase<T>(node: T, base: string, pointer = "#", locations?: Loca
   const out: Json = {};
   locations?.set(out, pointer);
   for (const [k, v] of Object.entries(node)) {
-    if (k === "$ref" && typeof v === "string" && v.startsWith(SCHEMA_PREFIX)) out[k] = `${base}#/$defs/${v.slice(SCHEMA_PREFIX.length)}`;
+    if (k === "$ref" && typeof v === "string" && v.startsWith(SCHEMA_PREFIX))
+      out[k] = `${base}#/$defs/${v.slice(SCHEMA_PREFIX.length)}`;
     else if (DATA_KEYWORDS.has(k)) out[k] = v;
     else out[k] = rebase(v, base, `${pointer}/${escapeToken(k)}`, locations);
   }

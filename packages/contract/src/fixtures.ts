@@ -78,7 +78,11 @@ function baseOf(file: string): string {
  * without its meta is a problem unless `bare` (the flags) describes it; a meta without a body
  * is always one.
  */
-export async function collectFixtures(paths: readonly string[], bare?: FixtureMeta, cwd: string = process.cwd()): Promise<{ fixtures: Fixture[]; problems: FixtureProblem[] }> {
+export async function collectFixtures(
+  paths: readonly string[],
+  bare?: FixtureMeta,
+  cwd: string = process.cwd(),
+): Promise<{ fixtures: Fixture[]; problems: FixtureProblem[] }> {
   const problems: FixtureProblem[] = [];
   const convention = new Set<string>();
   const explicitBare: string[] = [];
@@ -126,12 +130,21 @@ export async function collectFixtures(paths: readonly string[], bare?: FixtureMe
   }
 
   const fixtures: Fixture[] = [];
-  const bareHint = "record it with recordTo() from @veeam-sessions/client, or describe it with --api, --method, --path (or --operation), --status and --media-type";
+  const bareHint =
+    "record it with recordTo() from @veeam-sessions/client, or describe it with --api, --method, --path (or --operation), --status and --media-type";
   for (const [base, g] of groups) {
     if (g.meta !== undefined) {
       if (g.bodies.length === 1) fixtures.push({ name: base, metaFile: g.meta, bodyFile: g.bodies[0]! });
-      else if (g.bodies.length === 0) problems.push({ file: g.meta, message: `no body next to it (${basename(base)}.body.xml or ${basename(base)}.body.json)` });
-      else problems.push({ file: g.meta, message: `more than one body next to it (${g.bodies.map((b) => basename(b)).join(", ")})` });
+      else if (g.bodies.length === 0)
+        problems.push({
+          file: g.meta,
+          message: `no body next to it (${basename(base)}.body.xml or ${basename(base)}.body.json)`,
+        });
+      else
+        problems.push({
+          file: g.meta,
+          message: `more than one body next to it (${g.bodies.map((b) => basename(b)).join(", ")})`,
+        });
     } else {
       for (const body of g.bodies) {
         if (bare) fixtures.push({ name: base, bodyFile: body, meta: bare });
@@ -167,7 +180,8 @@ function readMeta(text: string): FixtureMeta | string {
   }
   if (meta.status === undefined) return `lacks "status"`;
   if (typeof meta.status !== "number" && typeof meta.status !== "string") return `"status" must be a number`;
-  if (meta.operationId === undefined && (meta.method === undefined || meta.path === undefined)) return `needs "operationId", or "method" and "path"`;
+  if (meta.operationId === undefined && (meta.method === undefined || meta.path === undefined))
+    return `needs "operationId", or "method" and "path"`;
   return meta as FixtureMeta;
 }
 
@@ -182,7 +196,11 @@ export interface CheckOptions {
  * Checks every fixture. Results keep the fixtures' order; a fixture that cannot be checked
  * (unreadable, bad meta, a response the contract does not have) is a problem instead.
  */
-export async function checkFixtures(validator: ContractValidator, fixtures: readonly Fixture[], options: CheckOptions = {}): Promise<CheckReport> {
+export async function checkFixtures(
+  validator: ContractValidator,
+  fixtures: readonly Fixture[],
+  options: CheckOptions = {},
+): Promise<CheckReport> {
   const slots: Array<FixtureResult | FixtureProblem | undefined> = new Array(fixtures.length);
   let next = 0;
   let done = 0;

@@ -12,5 +12,14 @@ export {
 } from "./validator.js";
 export { API_NAMES, loadBundledSpec, type ApiName } from "./spec.js";
 export { essence, bodyKind, matchContentKey, type BodyKind } from "./media.js";
-export { collectFixtures, checkFixtures, type Fixture, type FixtureMeta, type FixtureProblem, type FixtureResult, type CheckReport, type CheckOptions } from "./fixtures.js";
+export {
+  collectFixtures,
+  checkFixtures,
+  type Fixture,
+  type FixtureMeta,
+  type FixtureProblem,
+  type FixtureResult,
+  type CheckReport,
+  type CheckOptions,
+} from "./fixtures.js";
 export { run, USAGE, type Io, type RunOptions } from "./run.js";

@@ -10,7 +10,8 @@ export type BodyKind = "json" | "xml";
 
 /** How a body of this media type (an essence) is read: JSON (`application/json`, `*+json`), XML (`application/xml`, `text/xml`, `*+xml`). */
 export function bodyKind(mediaEssence: string): BodyKind | undefined {
-  if (mediaEssence === "application/json" || mediaEssence === "text/json" || mediaEssence.endsWith("+json")) return "json";
+  if (mediaEssence === "application/json" || mediaEssence === "text/json" || mediaEssence.endsWith("+json"))
+    return "json";
   if (mediaEssence === "application/xml" || mediaEssence === "text/xml" || mediaEssence.endsWith("+xml")) return "xml";
   return undefined;
 }

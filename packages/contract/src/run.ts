@@ -2,7 +2,14 @@
 // Writes through `io` and returns the exit status (0 all valid, 1 a body breaks the contract,
 // 2 usage error), so tests drive it in-process.
 import { parseArgs } from "node:util";
-import { checkFixtures, collectFixtures, displayPath, type FixtureMeta, type FixtureProblem, type FixtureResult } from "./fixtures.js";
+import {
+  checkFixtures,
+  collectFixtures,
+  displayPath,
+  type FixtureMeta,
+  type FixtureProblem,
+  type FixtureResult,
+} from "./fixtures.js";
 import { createValidator, type ContractError, type ContractValidator, type ValidatorOptions } from "./validator.js";
 
 export interface Io {
@@ -127,8 +134,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (command !== "validate") return usageError(`unknown command "${command}" (the command is \`validate\`)`);
   if (targets.length === 0) return usageError("no file or directory given");
   const unknown = values["xml-unknown"];
-  if (unknown !== undefined && unknown !== "ignore" && unknown !== "error") return usageError(`--xml-unknown must be "ignore" or "error", not "${unknown}"`);
-  if (values.status !== undefined && !/^\d{3}$/.test(values.status)) return usageError(`--status must be an HTTP status code, not "${values.status}"`);
+  if (unknown !== undefined && unknown !== "ignore" && unknown !== "error")
+    return usageError(`--xml-unknown must be "ignore" or "error", not "${unknown}"`);
+  if (values.status !== undefined && !/^\d{3}$/.test(values.status))
+    return usageError(`--status must be an HTTP status code, not "${values.status}"`);
   const flags: FixtureMeta = {
     ...(values.api !== undefined ? { api: values.api } : {}),
     ...(values.operation !== undefined ? { operationId: values.operation } : {}),
@@ -151,13 +160,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
 
   const { fixtures, problems } = await collectFixtures(targets, bare, cwd);
-  if (fixtures.length === 0 && problems.length === 0) problems.push({ file: targets.join(", "), message: "no fixtures found (NAME.meta.json + NAME.body.xml|json)" });
+  if (fixtures.length === 0 && problems.length === 0)
+    problems.push({ file: targets.join(", "), message: "no fixtures found (NAME.meta.json + NAME.body.xml|json)" });
 
   const progress = io.stderrIsTTY === true && fixtures.length > (options.progressThreshold ?? 200);
   const report = await checkFixtures(validator, fixtures, {
     onProgress: progress
       ? (done, total) => {
-          if (done % 50 === 0 || done === total) io.stderr(`\rveeam-contract: ${done}/${total} checked${done === total ? "\x1b[K\r\x1b[K" : ""}`);
+          if (done % 50 === 0 || done === total)
+            io.stderr(`\rveeam-contract: ${done}/${total} checked${done === total ? "\x1b[K\r\x1b[K" : ""}`);
         }
       : undefined,
   });

@@ -134,7 +134,11 @@ export class OperationIndex {
       }
       this.methodsByPath.set(path, methods);
       if (path.includes("{")) {
-        this.templates.push({ path, regex: new RegExp(`^${templateSource(path)}$`), literal: path.replace(/\{[^}]*\}/g, "").length });
+        this.templates.push({
+          path,
+          regex: new RegExp(`^${templateSource(path)}$`),
+          literal: path.replace(/\{[^}]*\}/g, "").length,
+        });
       }
     }
     this.templates.sort((a, b) => b.literal - a.literal);
@@ -195,7 +199,10 @@ export function responseFor(doc: Json, op: Operation, status: number): ResolvedR
   const range = `${exact[0]}XX`;
   let key: string | undefined;
   if (Object.prototype.hasOwnProperty.call(responses, exact)) key = exact;
-  else key = Object.keys(responses).find((k) => k.toUpperCase() === range) ?? (Object.prototype.hasOwnProperty.call(responses, "default") ? "default" : undefined);
+  else
+    key =
+      Object.keys(responses).find((k) => k.toUpperCase() === range) ??
+      (Object.prototype.hasOwnProperty.call(responses, "default") ? "default" : undefined);
   if (key === undefined) return undefined;
   const r = deref(doc, responses[key], `${op.pointer}/responses/${escapeToken(key)}`);
   return isObject(r.node) ? { key, node: r.node, pointer: r.pointer } : undefined;

@@ -200,9 +200,18 @@ class ApiContract {
         set = (node[keyword] as unknown[]).map((alt, i) => {
           const altPointer = `${at}/${keyword}/${i}`;
           const resolved = deref(this.doc, alt, altPointer).node;
-          const properties = isObject(resolved) && isObject(resolved.properties) ? Object.keys(resolved.properties) : [];
-          const name = isObject(alt) && typeof alt.$ref === "string" ? alt.$ref.slice(alt.$ref.lastIndexOf("/") + 1) : `${keyword}/${i}`;
-          return { name, pointer: altPointer, validate: this.validator(alt, altPointer), properties: new Set(properties) };
+          const properties =
+            isObject(resolved) && isObject(resolved.properties) ? Object.keys(resolved.properties) : [];
+          const name =
+            isObject(alt) && typeof alt.$ref === "string"
+              ? alt.$ref.slice(alt.$ref.lastIndexOf("/") + 1)
+              : `${keyword}/${i}`;
+          return {
+            name,
+            pointer: altPointer,
+            validate: this.validator(alt, altPointer),
+            properties: new Set(properties),
+          };
         });
       }
     }
@@ -224,7 +233,15 @@ function list(items: readonly string[]): string {
 }
 
 function targetOf(op: Operation, status: string, specLocation: string, mediaType?: string): ContractTarget {
-  return { api: op.api, method: op.method, path: op.path, ...(op.operationId ? { operationId: op.operationId } : {}), status, ...(mediaType !== undefined ? { mediaType } : {}), specLocation };
+  return {
+    api: op.api,
+    method: op.method,
+    path: op.path,
+    ...(op.operationId ? { operationId: op.operationId } : {}),
+    status,
+    ...(mediaType !== undefined ? { mediaType } : {}),
+    specLocation,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,14 +309,20 @@ function byteLength(body: unknown): number {
 }
 
 export async function createValidator(options: ValidatorOptions = {}): Promise<ContractValidator> {
-  const docs: Record<string, object> = options.specs ?? Object.fromEntries(await Promise.all(API_NAMES.map(async (api) => [api, await loadBundledSpec(api)] as const)));
+  const docs: Record<string, object> =
+    options.specs ??
+    Object.fromEntries(await Promise.all(API_NAMES.map(async (api) => [api, await loadBundledSpec(api)] as const)));
   const contracts = new Map<string, ApiContract>();
   for (const [api, doc] of Object.entries(docs)) {
     if (!isObject(doc)) throw new TypeError(`the spec of ${api} must be an OpenAPI document object`);
     contracts.set(api, new ApiContract(api, doc));
   }
   const apis = [...contracts.keys()];
-  const xmlOptions = { maxBytes: options.xml?.maxBytes, maxDepth: options.xml?.maxDepth, unknown: options.xml?.unknown ?? "ignore" } as const;
+  const xmlOptions = {
+    maxBytes: options.xml?.maxBytes,
+    maxDepth: options.xml?.maxDepth,
+    unknown: options.xml?.unknown ?? "ignore",
+  } as const;
   // Checks by (api, operationId, method, path, status, mediaType), as a trie of Maps: the field
   // values are usually the same string objects call after call, so each lookup hits a cached
   // hash instead of hashing a concatenated key.
@@ -328,8 +351,10 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
   }
 
   function findOperation(r: RecordedResponse): Operation | Check {
-    const candidates = r.api === undefined ? [...contracts.values()] : [contracts.get(r.api)].filter((c) => c !== undefined);
-    if (r.api !== undefined && candidates.length === 0) return lookupError("api", `unknown api "${r.api}" (known: ${list(apis)})`);
+    const candidates =
+      r.api === undefined ? [...contracts.values()] : [contracts.get(r.api)].filter((c) => c !== undefined);
+    if (r.api !== undefined && candidates.length === 0)
+      return lookupError("api", `unknown api "${r.api}" (known: ${list(apis)})`);
     if (r.method !== undefined && r.path !== undefined) {
       const method = r.method.toUpperCase();
       const found: Operation[] = [];
@@ -341,11 +366,20 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
         if (op) found.push(op);
         else paths.push({ api: c.api, path: template, methods: c.index.methodsByPath.get(template) ?? [] });
       }
-      if (found.length > 1) return lookupError("api", `${method} ${r.path} is in more than one API (${found.map((o) => o.api).join(", ")}): give "api"`);
+      if (found.length > 1)
+        return lookupError(
+          "api",
+          `${method} ${r.path} is in more than one API (${found.map((o) => o.api).join(", ")}): give "api"`,
+        );
       const op = found[0];
       if (op === undefined) {
         const where = r.api ?? list(apis);
-        if (paths.length > 0) return lookupError("operation", `${method} ${r.path} is not in ${where}: ${paths[0]!.path} declares ${list(paths[0]!.methods)}`, "#/paths");
+        if (paths.length > 0)
+          return lookupError(
+            "operation",
+            `${method} ${r.path} is not in ${where}: ${paths[0]!.path} declares ${list(paths[0]!.methods)}`,
+            "#/paths",
+          );
         return lookupError("operation", `no path of ${where} matches ${r.path}`, "#/paths");
       }
       if (r.operationId !== undefined && op.operationId !== r.operationId) {
@@ -355,8 +389,13 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     }
     if (r.operationId !== undefined) {
       const found = candidates.map((c) => c.index.byOperationId.get(r.operationId!)).filter((o) => o !== undefined);
-      if (found.length > 1) return lookupError("api", `operationId "${r.operationId}" is in more than one API (${found.map((o) => o.api).join(", ")}): give "api"`);
-      if (found.length === 0) return lookupError("operation", `no operation "${r.operationId}" in ${r.api ?? list(apis)}`, "#/paths");
+      if (found.length > 1)
+        return lookupError(
+          "api",
+          `operationId "${r.operationId}" is in more than one API (${found.map((o) => o.api).join(", ")}): give "api"`,
+        );
+      if (found.length === 0)
+        return lookupError("operation", `no operation "${r.operationId}" in ${r.api ?? list(apis)}`, "#/paths");
       return found[0]!;
     }
     return lookupError("operation", `give "operationId", or "method" and "path"`);
@@ -367,56 +406,99 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     if ("kind" in found) return found;
     const op = found;
     const contract = contracts.get(op.api)!;
-    const status = typeof r.status === "number" ? r.status : /^\s*\d{3}\s*$/.test(String(r.status)) ? Number(r.status) : NaN;
+    const status =
+      typeof r.status === "number" ? r.status : /^\s*\d{3}\s*$/.test(String(r.status)) ? Number(r.status) : NaN;
     if (!Number.isInteger(status) || status < 100 || status > 599) {
       return lookupError("status", `status ${show(r.status)} is not an HTTP status code`, `${op.pointer}/responses`);
     }
     const response = responseFor(contract.doc, op, status);
     if (response === undefined) {
-      return lookupError("status", `status ${status} is not declared for ${describeOp(op)} (declared: ${list(declaredStatuses(op))}; no 4XX/default)`, `${op.pointer}/responses`);
+      return lookupError(
+        "status",
+        `status ${status} is not declared for ${describeOp(op)} (declared: ${list(declaredStatuses(op))}; no 4XX/default)`,
+        `${op.pointer}/responses`,
+      );
     }
     const content = isObject(response.node.content) ? response.node.content : undefined;
     const keys = content ? Object.keys(content) : [];
     if (keys.length === 0) return { kind: "no-content", target: targetOf(op, response.key, response.pointer) };
     const contentPointer = `${response.pointer}/content`;
     if (r.mediaType === undefined || r.mediaType.trim() === "") {
-      return lookupError("media-type", `no media type given; ${status} of ${describeOp(op)} offers ${list(keys)}`, contentPointer);
+      return lookupError(
+        "media-type",
+        `no media type given; ${status} of ${describeOp(op)} offers ${list(keys)}`,
+        contentPointer,
+      );
     }
     const mediaEssence = essence(r.mediaType);
     const key = matchContentKey(keys, mediaEssence);
     if (key === undefined) {
-      return lookupError("media-type", `${describeOp(op)} ${response.key} does not offer ${mediaEssence} (offers: ${list(keys)})`, contentPointer);
+      return lookupError(
+        "media-type",
+        `${describeOp(op)} ${response.key} does not offer ${mediaEssence} (offers: ${list(keys)})`,
+        contentPointer,
+      );
     }
     const kind = bodyKind(mediaEssence);
     const mediaPointer = `${contentPointer}/${escapeToken(key)}`;
     const media = content![key];
-    if (kind === undefined) return lookupError("media-type", `cannot check ${mediaEssence} bodies (only JSON and XML)`, mediaPointer);
+    if (kind === undefined)
+      return lookupError("media-type", `cannot check ${mediaEssence} bodies (only JSON and XML)`, mediaPointer);
     const schema = isObject(media) ? media.schema : undefined;
     const pointer = `${mediaPointer}/schema`;
     // Content without a schema: anything of that media type is valid; an empty schema says so.
-    return { kind, target: targetOf(op, response.key, pointer, key), contract, schema: schema ?? {}, pointer, mediaEssence };
+    return {
+      kind,
+      target: targetOf(op, response.key, pointer, key),
+      contract,
+      schema: schema ?? {},
+      pointer,
+      mediaEssence,
+    };
   }
 
   /** ajv errors as ContractErrors; `validate` was called for the schema at `pointer`. */
-  function fromAjv(errors: readonly ErrorObject[], contract: ApiContract, validate: ValidateFunction, pointer: string): ContractError[] {
+  function fromAjv(
+    errors: readonly ErrorObject[],
+    contract: ApiContract,
+    validate: ValidateFunction,
+    pointer: string,
+  ): ContractError[] {
     const compiled = contract.compiledAt.get(validate);
     return errors.map((e) => {
       let at = e.parentSchema ? contract.locations.get(e.parentSchema) : undefined;
       // A validator shared by identical schemas (XML and JSON content) knows the first one's pointers.
-      if (at !== undefined && compiled !== undefined && compiled !== pointer && (at === compiled || at.startsWith(`${compiled}/`))) at = pointer + at.slice(compiled.length);
+      if (
+        at !== undefined &&
+        compiled !== undefined &&
+        compiled !== pointer &&
+        (at === compiled || at.startsWith(`${compiled}/`))
+      )
+        at = pointer + at.slice(compiled.length);
       return {
         message: describe(e),
         instancePath: e.instancePath,
         schemaPath: publicSchemaPath(e.schemaPath, contract.base),
-        specLocation: at === undefined ? publicSchemaPath(e.schemaPath, contract.base) : `${at}/${escapeToken(e.keyword)}`,
+        specLocation:
+          at === undefined ? publicSchemaPath(e.schemaPath, contract.base) : `${at}/${escapeToken(e.keyword)}`,
         keyword: e.keyword,
       };
     });
   }
 
-  function schemaErrors(check: Extract<Check, { kind: BodyKind }>, value: unknown, validate: ValidateFunction, errors: readonly ErrorObject[]): ValidationResult {
+  function schemaErrors(
+    check: Extract<Check, { kind: BodyKind }>,
+    value: unknown,
+    validate: ValidateFunction,
+    errors: readonly ErrorObject[],
+  ): ValidationResult {
     const { contract, target } = check;
-    const composite = errors.some((e) => e.instancePath === "" && (e.keyword === "anyOf" || (e.keyword === "oneOf" && (e.params as { passingSchemas?: unknown }).passingSchemas == null)));
+    const composite = errors.some(
+      (e) =>
+        e.instancePath === "" &&
+        (e.keyword === "anyOf" ||
+          (e.keyword === "oneOf" && (e.params as { passingSchemas?: unknown }).passingSchemas == null)),
+    );
     if (composite && isObject(value)) {
       const branches = contract.branches(check.schema, check.pointer);
       if (branches && branches.length > 1) {
@@ -426,9 +508,16 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           if (branch.validate(value)) continue; // cannot happen when the whole failed; be safe
           const used = keys.filter((k) => branch.properties.has(k)).length;
           const errs = branch.validate.errors ?? [];
-          if (best === undefined || used > best.used || (used === best.used && errs.length < best.errors.length)) best = { branch, errors: [...errs], used };
+          if (best === undefined || used > best.used || (used === best.used && errs.length < best.errors.length))
+            best = { branch, errors: [...errs], used };
         }
-        if (best) return { valid: false, errors: fromAjv(best.errors, contract, best.branch.validate, best.branch.pointer), target, closest: best.branch.name };
+        if (best)
+          return {
+            valid: false,
+            errors: fromAjv(best.errors, contract, best.branch.validate, best.branch.pointer),
+            target,
+            closest: best.branch.name,
+          };
       }
     }
     return { valid: false, errors: fromAjv(errors, contract, validate, check.pointer), target };
@@ -440,7 +529,11 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     return schemaErrors(check, value, validate, validate.errors ?? []);
   }
 
-  function xmlError(check: Extract<Check, { kind: BodyKind }>, e: XmlError, body: string | Uint8Array | ArrayBuffer): ContractError {
+  function xmlError(
+    check: Extract<Check, { kind: BodyKind }>,
+    e: XmlError,
+    body: string | Uint8Array | ArrayBuffer,
+  ): ContractError {
     let keyword = "xml";
     let message = e.message;
     if (e.code === "UNEXPECTED_ROOT") {
@@ -476,7 +569,19 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
   function validateBody(check: Extract<Check, { kind: BodyKind }>, body: unknown): ValidationResult {
     const { target } = check;
     if (isEmpty(body)) {
-      return { valid: false, errors: [{ message: `the body is empty; ${target.status} declares ${target.mediaType} content`, instancePath: "", schemaPath: "", specLocation: check.pointer, keyword: "body" }], target };
+      return {
+        valid: false,
+        errors: [
+          {
+            message: `the body is empty; ${target.status} declares ${target.mediaType} content`,
+            instancePath: "",
+            schemaPath: "",
+            specLocation: check.pointer,
+            keyword: "body",
+          },
+        ],
+        target,
+      };
     }
     if (check.kind === "json") {
       let value = body;
@@ -487,13 +592,37 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           value = JSON.parse(text);
         } catch (e) {
           const reason = e instanceof SyntaxError ? e.message : "not valid UTF-8";
-          return { valid: false, errors: [{ message: `the body is not JSON: ${reason}`, instancePath: "", schemaPath: "", specLocation: check.pointer, keyword: "json" }], target };
+          return {
+            valid: false,
+            errors: [
+              {
+                message: `the body is not JSON: ${reason}`,
+                instancePath: "",
+                schemaPath: "",
+                specLocation: check.pointer,
+                keyword: "json",
+              },
+            ],
+            target,
+          };
         }
       }
       return validateValue(check, value);
     }
     if (!isRaw(body)) {
-      return { valid: false, errors: [{ message: "an XML body must be a string or bytes", instancePath: "", schemaPath: "", specLocation: check.pointer, keyword: "body" }], target };
+      return {
+        valid: false,
+        errors: [
+          {
+            message: "an XML body must be a string or bytes",
+            instancePath: "",
+            schemaPath: "",
+            specLocation: check.pointer,
+            keyword: "body",
+          },
+        ],
+        target,
+      };
     }
     let value: unknown;
     try {
@@ -517,7 +646,15 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           if (isEmpty(r.body)) return { valid: true, errors: [], target: check.target };
           return {
             valid: false,
-            errors: [{ message: `${check.target.status} of ${check.target.method} ${check.target.path} declares no body; got ${byteLength(r.body) || "a"} ${byteLength(r.body) ? "bytes" : "value"}`, instancePath: "", schemaPath: "", specLocation: check.target.specLocation, keyword: "body" }],
+            errors: [
+              {
+                message: `${check.target.status} of ${check.target.method} ${check.target.path} declares no body; got ${byteLength(r.body) || "a"} ${byteLength(r.body) ? "bytes" : "value"}`,
+                instancePath: "",
+                schemaPath: "",
+                specLocation: check.target.specLocation,
+                keyword: "body",
+              },
+            ],
             target: check.target,
           };
         default:

@@ -23,7 +23,9 @@ export function expectedRoots(doc: Json, schema: unknown, pointer: string, depth
   const name = typeof xml.name === "string" ? xml.name : undefined;
   const alternatives = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined;
   if (name === undefined && alternatives) {
-    return alternatives.flatMap((alt, i) => expectedRoots(doc, alt, `${target.pointer}/${Array.isArray(node.anyOf) ? "anyOf" : "oneOf"}/${i}`, depth + 1));
+    return alternatives.flatMap((alt, i) =>
+      expectedRoots(doc, alt, `${target.pointer}/${Array.isArray(node.anyOf) ? "anyOf" : "oneOf"}/${i}`, depth + 1),
+    );
   }
   const root = name ?? refName;
   if (root === undefined) return [];

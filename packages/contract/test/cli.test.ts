@@ -13,7 +13,11 @@ const fixtures = join(pkg, "fixtures");
 
 /** Runs the CLI from source (node + tsx), as the shim runs dist/cli.js. */
 function cli(args: string[], cwd = pkg): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(pkg, "src", "cli.ts"), ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(pkg, "src", "cli.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -25,7 +29,15 @@ function tmp(files: Record<string, string>): string {
 
 const seed = (name: string) => readFileSync(join(fixtures, "enterprise-manager", "xml", `${name}.body.xml`), "utf8");
 const meta = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ api: "enterprise-manager", method: "GET", path: "/backupSessions/{ID}", status: 200, mediaType: "application/xml", operationId: "getBackupSession", ...over });
+  JSON.stringify({
+    api: "enterprise-manager",
+    method: "GET",
+    path: "/backupSessions/{ID}",
+    status: 200,
+    mediaType: "application/xml",
+    operationId: "getBackupSession",
+    ...over,
+  });
 
 /** A usage error: exactly one line on stderr, naming the file, no stack trace. */
 function expectOneLiner(r: { status: number | null; stderr: string }, ...parts: string[]): void {
@@ -53,7 +65,9 @@ describe("veeam-contract (process)", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("49 passed, 0 failed");
     expect(lines.slice(0, -1).every((l) => l.startsWith("PASS "))).toBe(true);
-    expect(lines).toContain("PASS fixtures/enterprise-manager/xml/seed-002-backup-session.body.xml (getBackupSession 200 application/xml)");
+    expect(lines).toContain(
+      "PASS fixtures/enterprise-manager/xml/seed-002-backup-session.body.xml (getBackupSession 200 application/xml)",
+    );
   });
 
   it("exits 1 when a body breaks the contract, with the reasons on the fixture's line", () => {
@@ -65,22 +79,43 @@ describe("veeam-contract (process)", () => {
       'FAIL fixtures/invalid/xml/state-enum.body.xml (getBackupSession 200 application/xml as BackupJobSession): /State must be one of "Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped"; got "Done" (enum)',
     );
     expect(lines.find((l) => l.includes("doctype.body.xml"))).toMatch(/DOCTYPE_FORBIDDEN/);
-    expect(cli(["validate", "-q", "fixtures/invalid", "fixtures/backup-for-azure"]).stdout.trimEnd().split("\n")).toHaveLength(18);
+    expect(
+      cli(["validate", "-q", "fixtures/invalid", "fixtures/backup-for-azure"]).stdout.trimEnd().split("\n"),
+    ).toHaveLength(18);
   });
 
   it("--json prints a machine-readable report", () => {
-    const r = cli(["validate", "--json", "fixtures/invalid/xml/wrong-root.body.xml", "fixtures/backup-for-azure/token.meta.json"]);
+    const r = cli([
+      "validate",
+      "--json",
+      "fixtures/invalid/xml/wrong-root.body.xml",
+      "fixtures/backup-for-azure/token.meta.json",
+    ]);
     expect(r.status).toBe(1);
-    const report = JSON.parse(r.stdout) as { passed: number; failed: number; problems: unknown[]; fixtures: Array<Record<string, unknown>> };
+    const report = JSON.parse(r.stdout) as {
+      passed: number;
+      failed: number;
+      problems: unknown[];
+      fixtures: Array<Record<string, unknown>>;
+    };
     expect(report).toMatchObject({ passed: 1, failed: 1, problems: [] });
     expect(report.fixtures).toEqual([
-      expect.objectContaining({ name: "fixtures/backup-for-azure/token", body: "fixtures/backup-for-azure/token.body.json", valid: true, errors: [], operationId: "createToken" }),
+      expect.objectContaining({
+        name: "fixtures/backup-for-azure/token",
+        body: "fixtures/backup-for-azure/token.body.json",
+        valid: true,
+        errors: [],
+        operationId: "createToken",
+      }),
       expect.objectContaining({
         name: "fixtures/invalid/xml/wrong-root",
         meta: "fixtures/invalid/xml/wrong-root.meta.json",
         valid: false,
         status: 200,
-        target: expect.objectContaining({ operationId: "getBackupSession", specLocation: "#/paths/~1backupSessions~1{ID}/get/responses/200/content/application~1xml/schema" }),
+        target: expect.objectContaining({
+          operationId: "getBackupSession",
+          specLocation: "#/paths/~1backupSessions~1{ID}/get/responses/200/content/application~1xml/schema",
+        }),
         errors: [expect.objectContaining({ keyword: "xml-root", code: "UNEXPECTED_ROOT", line: 2, column: 1 })],
       }),
     ]);
@@ -88,7 +123,11 @@ describe("veeam-contract (process)", () => {
 
   it("exits 2 with a one-line message for a body without its meta", () => {
     const dir = tmp({ "getBackupSession.200.body.xml": seed("seed-002-backup-session") });
-    expectOneLiner(cli(["validate", dir]), "getBackupSession.200.body.xml", "no getBackupSession.200.meta.json next to it");
+    expectOneLiner(
+      cli(["validate", dir]),
+      "getBackupSession.200.body.xml",
+      "no getBackupSession.200.meta.json next to it",
+    );
     // Named on the command line, the same.
     expectOneLiner(cli(["validate", join(dir, "getBackupSession.200.body.xml")]), "no getBackupSession.200.meta.json");
   });
@@ -103,7 +142,10 @@ describe("veeam-contract (process)", () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ api: "veeam-one" }, 'unknown api "veeam-one"'],
       [{ path: "/nope", operationId: undefined }, "no path of enterprise-manager matches /nope"],
-      [{ status: 418 }, "status 418 is not declared for GET /backupSessions/{ID} (getBackupSession) (declared: 200, 400, 401, 403, 404, 500; no 4XX/default)"],
+      [
+        { status: 418 },
+        "status 418 is not declared for GET /backupSessions/{ID} (getBackupSession) (declared: 200, 400, 401, 403, 404, 500; no 4XX/default)",
+      ],
       [{ mediaType: "text/html" }, "does not offer text/html (offers: application/xml, application/json)"],
       [{ status: undefined }, 'lacks "status"'],
     ];
@@ -127,7 +169,9 @@ describe("veeam-contract (process)", () => {
   it("exits 2 for a bad option, a missing command or no paths", () => {
     const bad = cli(["validate", "--frobnicate", "x"]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^veeam-contract: Unknown option '--frobnicate'.*\nRun `veeam-contract --help` for usage\.\n$/);
+    expect(bad.stderr).toMatch(
+      /^veeam-contract: Unknown option '--frobnicate'.*\nRun `veeam-contract --help` for usage\.\n$/,
+    );
     expect(cli([]).status).toBe(2);
     expect(cli(["check", "x"]).status).toBe(2);
     expect(cli(["validate"]).status).toBe(2);
@@ -136,8 +180,27 @@ describe("veeam-contract (process)", () => {
   });
 
   it("checks a bare body described by flags", () => {
-    const dir = tmp({ "session.xml": seed("seed-002-backup-session"), "refs.json": readFileSync(join(fixtures, "enterprise-manager", "json", "backup-session-references.body.json"), "utf8") });
-    const a = cli(["validate", "--api", "enterprise-manager", "--method", "GET", "--path", "/backupSessions/{ID}", "--status", "200", "--media-type", "application/xml", join(dir, "session.xml")]);
+    const dir = tmp({
+      "session.xml": seed("seed-002-backup-session"),
+      "refs.json": readFileSync(
+        join(fixtures, "enterprise-manager", "json", "backup-session-references.body.json"),
+        "utf8",
+      ),
+    });
+    const a = cli([
+      "validate",
+      "--api",
+      "enterprise-manager",
+      "--method",
+      "GET",
+      "--path",
+      "/backupSessions/{ID}",
+      "--status",
+      "200",
+      "--media-type",
+      "application/xml",
+      join(dir, "session.xml"),
+    ]);
     expect(a.stdout).toContain("1 passed, 0 failed");
     expect(a.status).toBe(0);
     const b = cli(["validate", "--operation", "listBackupSessions", "--status", "200", join(dir, "refs.json")]);
@@ -149,7 +212,10 @@ describe("veeam-contract (process)", () => {
   });
 
   it("--xml-unknown error fails XML the schema does not describe", () => {
-    const dir = tmp({ "f.meta.json": meta(), "f.body.xml": seed("backup-session-running").replace("<JobName>", "<Colour>blue</Colour><JobName>") });
+    const dir = tmp({
+      "f.meta.json": meta(),
+      "f.body.xml": seed("backup-session-running").replace("<JobName>", "<Colour>blue</Colour><JobName>"),
+    });
     expect(cli(["validate", dir]).status).toBe(0);
     const r = cli(["validate", "--xml-unknown", "error", dir]);
     expect(r.status).toBe(1);
@@ -160,7 +226,10 @@ describe("veeam-contract (process)", () => {
 describe("run() (the CLI's core)", () => {
   const capture = () => {
     const out = { stdout: "", stderr: "" };
-    return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), cwd: pkg } };
+    return {
+      out,
+      io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), cwd: pkg },
+    };
   };
 
   it("shows progress on a TTY above the threshold, and never otherwise", async () => {
@@ -189,7 +258,10 @@ describe("run() (the CLI's core)", () => {
 
 describe("the bin shim", () => {
   it("is committed and imports dist/cli.js, so a fresh install finds the bin", () => {
-    const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { bin: Record<string, string>; files: string[] };
+    const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+      files: string[];
+    };
     expect(manifest.bin).toEqual({ "veeam-contract": "./bin/veeam-contract.js" });
     expect(manifest.files).toContain("bin");
     const shim = readFileSync(join(pkg, "bin", "veeam-contract.js"), "utf8");
@@ -200,7 +272,11 @@ describe("the bin shim", () => {
   it("runs the built CLI (turbo builds before it tests)", () => {
     const dist = join(pkg, "dist", "cli.js");
     expect(existsSync(dist), "dist/cli.js is missing: run `pnpm build` (turbo's test task builds first)").toBe(true);
-    const r = spawnSync(process.execPath, [join(pkg, "bin", "veeam-contract.js"), "validate", "fixtures/backup-for-azure"], { cwd: pkg, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [join(pkg, "bin", "veeam-contract.js"), "validate", "fixtures/backup-for-azure"],
+      { cwd: pkg, encoding: "utf8" },
+    );
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("8 passed, 0 failed");
     expect(r.status).toBe(0);
   });

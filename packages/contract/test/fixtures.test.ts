@@ -7,7 +7,14 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { createXmlCodec } from "@veeam-sessions/xml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkFixtures, collectFixtures, createValidator, type CheckReport, type ContractValidator, type FixtureResult } from "../src/index.js";
+import {
+  checkFixtures,
+  collectFixtures,
+  createValidator,
+  type CheckReport,
+  type ContractValidator,
+  type FixtureResult,
+} from "../src/index.js";
 
 const root = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const rel = (file: string) => relative(root, file).replaceAll("\\", "/");
@@ -21,7 +28,8 @@ interface Expect {
 
 let v: ContractValidator;
 let report: CheckReport;
-const metaOf = (r: FixtureResult) => JSON.parse(readFileSync(r.fixture.metaFile!, "utf8")) as Record<string, unknown> & { expect?: Expect };
+const metaOf = (r: FixtureResult) =>
+  JSON.parse(readFileSync(r.fixture.metaFile!, "utf8")) as Record<string, unknown> & { expect?: Expect };
 
 beforeAll(async () => {
   v = await createValidator();
@@ -38,11 +46,18 @@ describe("fixtures", () => {
 
   it("valid ones pass", () => {
     const valid = report.results.filter((r) => !rel(r.fixture.bodyFile).startsWith("invalid/"));
-    const failures = valid.filter((r) => !r.result.valid).map((r) => `${rel(r.fixture.bodyFile)}: ${r.result.errors.map((e) => e.message).join("; ")}`);
+    const failures = valid
+      .filter((r) => !r.result.valid)
+      .map((r) => `${rel(r.fixture.bodyFile)}: ${r.result.errors.map((e) => e.message).join("; ")}`);
     expect(failures).toEqual([]);
-    const count = (dir: string, ext: string) => valid.filter((r) => rel(r.fixture.bodyFile).startsWith(dir) && r.fixture.bodyFile.endsWith(ext)).length;
+    const count = (dir: string, ext: string) =>
+      valid.filter((r) => rel(r.fixture.bodyFile).startsWith(dir) && r.fixture.bodyFile.endsWith(ext)).length;
     // The counts the fixtures README gives.
-    expect([count("enterprise-manager/xml/", ".xml"), count("enterprise-manager/json/", ".json"), count("backup-for-azure/", ".json")]).toEqual([21, 20, 8]);
+    expect([
+      count("enterprise-manager/xml/", ".xml"),
+      count("enterprise-manager/json/", ".json"),
+      count("backup-for-azure/", ".json"),
+    ]).toEqual([21, 20, 8]);
   });
 
   const reasons = ["enum", "required", "xml-namespace", "xml-root", "MALFORMED", "DOCTYPE_FORBIDDEN", "type"];
@@ -54,7 +69,11 @@ describe("fixtures", () => {
     for (const r of invalid) {
       const expected = metaOf(r).expect;
       const name = rel(r.fixture.bodyFile);
-      expect(expected, `${name} records why it is invalid`).toMatchObject({ valid: false, reason: expect.any(String), why: expect.any(String) });
+      expect(expected, `${name} records why it is invalid`).toMatchObject({
+        valid: false,
+        reason: expect.any(String),
+        why: expect.any(String),
+      });
       expect(r.result.valid, name).toBe(false);
       expect(r.result.errors.length, name).toBeGreaterThan(0);
       for (const e of r.result.errors) expect([e.keyword, e.code], `${name}: ${e.message}`).toContain(expected!.reason);
@@ -78,12 +97,18 @@ describe("fixtures", () => {
     const xml = report.results.filter((r) => rel(r.fixture.bodyFile).startsWith("enterprise-manager/xml/"));
     let twins = 0;
     for (const r of xml) {
-      const twin = report.results.find((j) => rel(j.fixture.bodyFile) === rel(r.fixture.bodyFile).replace("/xml/", "/json/").replace(/\.xml$/, ".json"));
+      const twin = report.results.find(
+        (j) =>
+          rel(j.fixture.bodyFile) ===
+          rel(r.fixture.bodyFile)
+            .replace("/xml/", "/json/")
+            .replace(/\.xml$/, ".json"),
+      );
       if (!twin) continue;
       twins++;
       const doc = v.document("enterprise-manager") as Record<string, unknown>;
-      const schema = r.result.target!.specLocation
-        .slice(2)
+      const schema = r.result
+        .target!.specLocation.slice(2)
         .split("/")
         .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
         .reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], doc) as object;
@@ -105,19 +130,30 @@ describe("fixtures", () => {
       const page = readFileSync(new URL(file, SEEDS), "utf8");
       const start = page.includes("<?xml") ? page.indexOf("<?xml") : page.indexOf(`<${rootName}`);
       const body = page.slice(start, page.indexOf(`</${rootName}>`, start) + rootName.length + 3);
-      expect(readFileSync(new URL(`enterprise-manager/xml/${name}.body.xml`, `file://${root}`), "utf8"), name).toBe(body);
+      expect(readFileSync(new URL(`enterprise-manager/xml/${name}.body.xml`, `file://${root}`), "utf8"), name).toBe(
+        body,
+      );
     }
     const page = readFileSync(new URL("004_45f3cab3c98b65aa.txt", SEEDS), "utf8");
     const start = page.indexOf("{", page.indexOf("Response Body:", page.indexOf("Example")));
     const seedBody = page.slice(start, page.indexOf("\n}", start) + 2).replace(/\u00a0/g, " ");
-    expect(readFileSync(new URL("backup-for-azure/seed-004-job-session.body.json", `file://${root}`), "utf8")).toBe(`${seedBody.split("\n").filter((l) => l.trim() !== "").join("\n")}\n`);
+    expect(readFileSync(new URL("backup-for-azure/seed-004-job-session.body.json", `file://${root}`), "utf8")).toBe(
+      `${seedBody
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .join("\n")}\n`,
+    );
   });
 
   it("are each listed in fixtures/README.md", () => {
     const readme = readFileSync(new URL("README.md", `file://${root}`), "utf8");
     const names = new Set(report.results.map((r) => rel(r.fixture.name)));
     // The EM table names an XML fixture and its JSON twin once: `NAME` for `enterprise-manager/{xml,json}/NAME`.
-    const missing = [...names].filter((n) => !readme.includes(`\`${n}\``) && !readme.includes(`| \`${n.replace(/^enterprise-manager\/(xml|json)\//, "")}\` |`));
+    const missing = [...names].filter(
+      (n) =>
+        !readme.includes(`\`${n}\``) &&
+        !readme.includes(`| \`${n.replace(/^enterprise-manager\/(xml|json)\//, "")}\` |`),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -153,7 +153,12 @@ const GOOD_XML = `<Session xmlns="urn:example:sessions" Type="Session">
     <Progress>100</Progress>
     <Links><Link Rel="Up" Href="https://em.invalid/api/jobs/1"/></Links>
   </Session>`;
-const GOOD_JSON = { Type: "Session", State: "Stopped", Progress: 100, Links: [{ Rel: "Up", Href: "https://em.invalid/api/jobs/1" }] };
+const GOOD_JSON = {
+  Type: "Session",
+  State: "Stopped",
+  Progress: 100,
+  Links: [{ Rel: "Up", Href: "https://em.invalid/api/jobs/1" }],
+};
 
 function project(xml: string, json: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), "veeam-lint-"));
@@ -165,7 +170,10 @@ function project(xml: string, json: unknown): string {
   write("paths/sessions_{ID}.yaml", PATH);
   for (const [name, text] of Object.entries(SCHEMAS)) write(`schemas/${name}`, text);
   write("examples/Session.xml.yaml", `summary: A session\nvalue: |-\n  ${xml.replace(/\n/g, "\n  ")}\n`);
-  write("examples/SessionRef.xml.yaml", `summary: A reference\nvalue: <SessionRef xmlns="urn:example:sessions" Type="SessionReference" Href="https://em.invalid/api/sessions/1"/>\n`);
+  write(
+    "examples/SessionRef.xml.yaml",
+    `summary: A reference\nvalue: <SessionRef xmlns="urn:example:sessions" Type="SessionReference" Href="https://em.invalid/api/sessions/1"/>\n`,
+  );
   write("examples/Session.json", `${JSON.stringify({ summary: "A session", value: json }, null, 2)}\n`);
   write(
     "redocly.yaml",
@@ -174,7 +182,10 @@ function project(xml: string, json: unknown): string {
   return dir;
 }
 
-function lint(dir: string, command: string[] = ["lint", "--config", "redocly.yaml", "--format", "stylish"]): { status: number | null; out: string } {
+function lint(
+  dir: string,
+  command: string[] = ["lint", "--config", "redocly.yaml", "--format", "stylish"],
+): { status: number | null; out: string } {
   expect(existsSync(redocly), `${redocly} is missing: install the workspace`).toBe(true);
   const r = spawnSync(redocly, command, {
     cwd: dir,
@@ -194,18 +205,28 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
   });
 
   it("report a bad XML example and a bad JSON example, each where it is", () => {
-    const dir = project(GOOD_XML.replace("<State>Stopped</State>", "<State>Done</State>"), { ...GOOD_JSON, Progress: "100" });
+    const dir = project(GOOD_XML.replace("<State>Stopped</State>", "<State>Done</State>"), {
+      ...GOOD_JSON,
+      Progress: "100",
+    });
     const r = lint(dir);
     expect(r.status).toBe(1);
     const found = problems(r.out);
     expect(found, r.out).toHaveLength(2);
-    expect(r.out).toMatch(/examples\/Session\.xml\.yaml:\n\s+2:\d+\s+error\s+veeam\/xml-examples-valid\s+XML example "entity" \(application\/xml\), decoded, does not conform to the schema \(checked as Session, the closest alternative\): \/State must be one of "Working", "Stopped"; got "Done" \(enum\)\./);
-    expect(r.out).toMatch(/examples\/Session\.json:\n\s+\d+:\d+\s+error\s+veeam\/json-examples-valid\s+JSON example "entity" \(application\/json\) does not conform to the schema \(checked as Session, the closest alternative\): \/Progress must be of type integer; got "100" \(type\)\./);
+    expect(r.out).toMatch(
+      /examples\/Session\.xml\.yaml:\n\s+2:\d+\s+error\s+veeam\/xml-examples-valid\s+XML example "entity" \(application\/xml\), decoded, does not conform to the schema \(checked as Session, the closest alternative\): \/State must be one of "Working", "Stopped"; got "Done" \(enum\)\./,
+    );
+    expect(r.out).toMatch(
+      /examples\/Session\.json:\n\s+\d+:\d+\s+error\s+veeam\/json-examples-valid\s+JSON example "entity" \(application\/json\) does not conform to the schema \(checked as Session, the closest alternative\): \/Progress must be of type integer; got "100" \(type\)\./,
+    );
   });
 
   it("report XML that does not decode: wrong namespace, malformed, a DOCTYPE, an example that is no string", () => {
     const cases: Array<[string, RegExp]> = [
-      [GOOD_XML.replace('xmlns="urn:example:sessions"', 'xmlns="urn:other"'), /does not decode against the schema: UNEXPECTED_ROOT/],
+      [
+        GOOD_XML.replace('xmlns="urn:example:sessions"', 'xmlns="urn:other"'),
+        /does not decode against the schema: UNEXPECTED_ROOT/,
+      ],
       [GOOD_XML.replace("</State>", "</Stat>"), /does not decode against the schema: MALFORMED/],
       [`<!DOCTYPE Session>\n${GOOD_XML}`, /does not decode against the schema: DOCTYPE_FORBIDDEN/],
     ];
@@ -216,20 +237,32 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
     }
     const dir = project(GOOD_XML, GOOD_JSON);
     writeFileSync(join(dir, "examples", "Session.xml.yaml"), "summary: Not a string\nvalue:\n  Type: Session\n");
-    expect(lint(dir).out).toMatch(/XML example "entity" \(application\/xml\) must be a string holding the XML document\./);
+    expect(lint(dir).out).toMatch(
+      /XML example "entity" \(application\/xml\) must be a string holding the XML document\./,
+    );
   });
 
   it("report a bad inline `example` of a +json media type", () => {
     const dir = project(GOOD_XML, GOOD_JSON);
-    writeFileSync(join(dir, "paths", "sessions_{ID}.yaml"), PATH.replace("example: { status: 404, title: Not Found }", "example: { title: Not Found }"));
+    writeFileSync(
+      join(dir, "paths", "sessions_{ID}.yaml"),
+      PATH.replace("example: { status: 404, title: Not Found }", "example: { title: Not Found }"),
+    );
     const r = lint(dir);
-    expect(problems(r.out), r.out).toEqual([expect.stringMatching(/veeam\/json-examples-valid\s+JSON example "example" \(application\/problem\+json\) does not conform to the schema: the value lacks the required property "status" \(required\)\./)]);
+    expect(problems(r.out), r.out).toEqual([
+      expect.stringMatching(
+        /veeam\/json-examples-valid\s+JSON example "example" \(application\/problem\+json\) does not conform to the schema: the value lacks the required property "status" \(required\)\./,
+      ),
+    ]);
   });
 
   it("with `unknown: error`, report XML the schema does not describe", () => {
     const dir = project(GOOD_XML.replace("<Progress>", "<Colour>blue</Colour><Progress>"), GOOD_JSON);
     expect(problems(lint(dir).out)).toEqual([]);
-    writeFileSync(join(dir, "redocly.yaml"), `apis:\n  sessions:\n    root: ./openapi.yaml\nplugins:\n  - ${plugin}\nrules:\n  veeam/xml-examples-valid:\n    severity: error\n    unknown: error\n`);
+    writeFileSync(
+      join(dir, "redocly.yaml"),
+      `apis:\n  sessions:\n    root: ./openapi.yaml\nplugins:\n  - ${plugin}\nrules:\n  veeam/xml-examples-valid:\n    severity: error\n    unknown: error\n`,
+    );
     expect(lint(dir).out).toMatch(/UNKNOWN_NODE: unexpected element \{urn:example:sessions\}Colour/);
   });
 
@@ -238,14 +271,29 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
     const alone = mkdtempSync(join(tmpdir(), "veeam-plugin-"));
     mkdirSync(join(alone, "node_modules"));
     copyFileSync(plugin, join(alone, "veeam-plugin.mjs"));
-    for (const dep of ["ajv", "ajv-formats"]) symlinkSync(realpathSync(join(pkg, "node_modules", dep)), join(alone, "node_modules", dep), "dir");
+    for (const dep of ["ajv", "ajv-formats"])
+      symlinkSync(realpathSync(join(pkg, "node_modules", dep)), join(alone, "node_modules", dep), "dir");
     const dir = project(GOOD_XML, GOOD_JSON);
-    writeFileSync(join(dir, "redocly.yaml"), `apis:\n  sessions:\n    root: ./openapi.yaml\nplugins:\n  - ${join(alone, "veeam-plugin.mjs")}\nrules:\n  veeam/xml-examples-valid: error\n  veeam/json-examples-valid: error\n`);
-    const bundled = lint(dir, ["bundle", "sessions", "--config", "redocly.yaml", "--output", join(dir, "bundled.json"), "--ext", "json"]);
+    writeFileSync(
+      join(dir, "redocly.yaml"),
+      `apis:\n  sessions:\n    root: ./openapi.yaml\nplugins:\n  - ${join(alone, "veeam-plugin.mjs")}\nrules:\n  veeam/xml-examples-valid: error\n  veeam/json-examples-valid: error\n`,
+    );
+    const bundled = lint(dir, [
+      "bundle",
+      "sessions",
+      "--config",
+      "redocly.yaml",
+      "--output",
+      join(dir, "bundled.json"),
+      "--ext",
+      "json",
+    ]);
     expect(bundled.status, bundled.out).toBe(0);
     expect(existsSync(join(dir, "bundled.json"))).toBe(true);
     const r = lint(dir);
     expect(r.status).toBe(1);
-    expect(problems(r.out), r.out).toEqual([expect.stringMatching(/veeam\/xml-examples-valid\s+Cannot check XML examples: @veeam-sessions\/xml is not built/)]);
+    expect(problems(r.out), r.out).toEqual([
+      expect.stringMatching(/veeam\/xml-examples-valid\s+Cannot check XML examples: @veeam-sessions\/xml is not built/),
+    ]);
   });
 });

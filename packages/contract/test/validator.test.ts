@@ -27,7 +27,14 @@ const getBackupSession = (over: Partial<RecordedResponse>): RecordedResponse => 
 
 describe("the public API", () => {
   it("validates the issue's example: a replica session seed body against GET /replicaSessions/{ID}", () => {
-    const r = v.validateResponse({ api: EM, method: "GET", path: "/replicaSessions/{ID}", status: 200, mediaType: "application/xml", body: SEED_000_XML });
+    const r = v.validateResponse({
+      api: EM,
+      method: "GET",
+      path: "/replicaSessions/{ID}",
+      status: 200,
+      mediaType: "application/xml",
+      body: SEED_000_XML,
+    });
     expect(r).toEqual({
       valid: true,
       errors: [],
@@ -49,12 +56,15 @@ describe("the public API", () => {
   });
 
   it("reports errors as { message, instancePath, schemaPath, specLocation, keyword }", () => {
-    const r = v.validateResponse(getBackupSession({ body: SEED_002_XML.replace("<State>Stopped</State>", "<State>Done</State>") }));
+    const r = v.validateResponse(
+      getBackupSession({ body: SEED_002_XML.replace("<State>Stopped</State>", "<State>Done</State>") }),
+    );
     expect(r.valid).toBe(false);
     expect(r.closest).toBe("BackupJobSession");
     expect(r.errors).toEqual([
       {
-        message: '/State must be one of "Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped"; got "Done"',
+        message:
+          '/State must be one of "Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped"; got "Done"',
         instancePath: "/State",
         schemaPath: "#/components/schemas/JobSessionState/enum",
         specLocation: "#/components/schemas/JobSessionState/enum",
@@ -65,7 +75,9 @@ describe("the public API", () => {
 
   it("points specLocation at the keyword in the component that holds it, or in the response schema", () => {
     const json = JSON.parse(SEED_002_JSON) as Record<string, unknown>;
-    const r = v.validateResponse(getBackupSession({ mediaType: "application/json", body: { ...json, Progress: 101, Links: [{ Rel: "Up" }] } }));
+    const r = v.validateResponse(
+      getBackupSession({ mediaType: "application/json", body: { ...json, Progress: 101, Links: [{ Rel: "Up" }] } }),
+    );
     expect(r.errors.map((e) => [e.keyword, e.instancePath, e.specLocation])).toEqual(
       expect.arrayContaining([
         ["maximum", "/Progress", "#/components/schemas/BackupJobSession/properties/Progress/maximum"],
@@ -74,17 +86,39 @@ describe("the public API", () => {
     );
     // A body that is no alternative at all: the anyOf of the response schema itself.
     const none = v.validateResponse(getBackupSession({ mediaType: "application/json", body: [] }));
-    expect(none.errors.find((e) => e.keyword === "anyOf")?.specLocation).toBe("#/paths/~1backupSessions~1{ID}/get/responses/200/content/application~1json/schema/anyOf");
+    expect(none.errors.find((e) => e.keyword === "anyOf")?.specLocation).toBe(
+      "#/paths/~1backupSessions~1{ID}/get/responses/200/content/application~1json/schema/anyOf",
+    );
   });
 
   it("accepts operationId instead of method + path, with or without api", () => {
-    expect(v.validateResponse({ operationId: "getBackupSession", status: 200, mediaType: "application/xml", body: SEED_002_XML }).valid).toBe(true);
-    expect(v.validateResponse({ api: EM, operationId: "getBackupSession", status: "200", mediaType: "application/xml", body: SEED_002_XML }).valid).toBe(true);
+    expect(
+      v.validateResponse({
+        operationId: "getBackupSession",
+        status: 200,
+        mediaType: "application/xml",
+        body: SEED_002_XML,
+      }).valid,
+    ).toBe(true);
+    expect(
+      v.validateResponse({
+        api: EM,
+        operationId: "getBackupSession",
+        status: "200",
+        mediaType: "application/xml",
+        body: SEED_002_XML,
+      }).valid,
+    ).toBe(true);
   });
 
   it("accepts a string, a Buffer, a Uint8Array, an ArrayBuffer or (JSON) a parsed value", () => {
     const bytes = Buffer.from(SEED_002_XML);
-    for (const body of [SEED_002_XML, bytes, new Uint8Array(bytes), bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)]) {
+    for (const body of [
+      SEED_002_XML,
+      bytes,
+      new Uint8Array(bytes),
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    ]) {
       expect(v.validateResponse(getBackupSession({ body })).valid).toBe(true);
     }
     for (const body of [SEED_002_JSON, Buffer.from(SEED_002_JSON), JSON.parse(SEED_002_JSON)]) {
@@ -93,10 +127,18 @@ describe("the public API", () => {
   });
 
   it("finds the template of a concrete path, with the server's base path and a query string", () => {
-    const r = v.validateResponse(getBackupSession({ path: "/api/backupSessions/a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6?format=Entity" }));
+    const r = v.validateResponse(
+      getBackupSession({ path: "/api/backupSessions/a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6?format=Entity" }),
+    );
     expect(r.valid).toBe(true);
     expect(r.target?.path).toBe("/backupSessions/{ID}");
-    const az = v.validateResponse({ method: "get", path: "/api/v1/jobSessions/39", status: 200, mediaType: "application/json", body: fixture("backup-for-azure/seed-004-job-session.body.json") });
+    const az = v.validateResponse({
+      method: "get",
+      path: "/api/v1/jobSessions/39",
+      status: 200,
+      mediaType: "application/json",
+      body: fixture("backup-for-azure/seed-004-job-session.body.json"),
+    });
     expect(az.target).toMatchObject({ api: "backup-for-azure", operationId: "getJobSession" });
     expect(az.valid).toBe(true);
   });
@@ -104,22 +146,44 @@ describe("the public API", () => {
 
 describe("media types", () => {
   it("drops parameters: application/json; charset=utf-8", () => {
-    expect(v.validateResponse(getBackupSession({ mediaType: "application/json; charset=utf-8", body: SEED_002_JSON })).valid).toBe(true);
+    expect(
+      v.validateResponse(getBackupSession({ mediaType: "application/json; charset=utf-8", body: SEED_002_JSON })).valid,
+    ).toBe(true);
     expect(v.validateResponse(getBackupSession({ mediaType: "Application/XML;charset=UTF-8" })).valid).toBe(true);
   });
 
   it("reads +json (problem+json) as JSON, against the declared problem+json schema", () => {
-    const r = v.validateResponse({ api: "backup-for-azure", operationId: "getJobSession", status: 404, mediaType: "application/problem+json", body: '{"status":404,"title":"Not Found"}' });
+    const r = v.validateResponse({
+      api: "backup-for-azure",
+      operationId: "getJobSession",
+      status: 404,
+      mediaType: "application/problem+json",
+      body: '{"status":404,"title":"Not Found"}',
+    });
     expect(r.valid).toBe(true);
     expect(r.target?.specLocation).toBe("#/components/responses/NotFound/content/application~1problem+json/schema");
   });
 
   it("says which media types an operation offers when the recorded one is not among them", () => {
-    const r = v.validateResponse({ api: "backup-for-azure", operationId: "getJobSession", status: 404, mediaType: "application/json", body: '{"status":404}' });
+    const r = v.validateResponse({
+      api: "backup-for-azure",
+      operationId: "getJobSession",
+      status: 404,
+      mediaType: "application/json",
+      body: '{"status":404}',
+    });
     expect(r.valid).toBe(false);
-    expect(r.errors).toEqual([expect.objectContaining({ keyword: "media-type", message: expect.stringContaining("offers: application/problem+json") })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        keyword: "media-type",
+        message: expect.stringContaining("offers: application/problem+json"),
+      }),
+    ]);
     expect(isLookupError(r.errors[0]!)).toBe(true);
-    expect(v.validateResponse(getBackupSession({ mediaType: "text/html" })).errors[0]).toMatchObject({ keyword: "media-type", specLocation: "#/paths/~1backupSessions~1{ID}/get/responses/200/content" });
+    expect(v.validateResponse(getBackupSession({ mediaType: "text/html" })).errors[0]).toMatchObject({
+      keyword: "media-type",
+      specLocation: "#/paths/~1backupSessions~1{ID}/get/responses/200/content",
+    });
     expect(v.validateResponse(getBackupSession({ mediaType: undefined })).errors[0]?.keyword).toBe("media-type");
   });
 });
@@ -129,7 +193,8 @@ describe("statuses", () => {
     const r = v.validateResponse(getBackupSession({ status: 418 }));
     expect(r.errors).toEqual([
       {
-        message: "status 418 is not declared for GET /backupSessions/{ID} (getBackupSession) (declared: 200, 400, 401, 403, 404, 500; no 4XX/default)",
+        message:
+          "status 418 is not declared for GET /backupSessions/{ID} (getBackupSession) (declared: 200, 400, 401, 403, 404, 500; no 4XX/default)",
         instancePath: "",
         schemaPath: "",
         specLocation: "#/paths/~1backupSessions~1{ID}/get/responses",
@@ -140,7 +205,9 @@ describe("statuses", () => {
   });
 
   it("validates an error status against its (shared, $ref'd) response", () => {
-    const r = v.validateResponse(getBackupSession({ status: 404, body: fixture("enterprise-manager/xml/error-404.body.xml") }));
+    const r = v.validateResponse(
+      getBackupSession({ status: 404, body: fixture("enterprise-manager/xml/error-404.body.xml") }),
+    );
     expect(r.valid).toBe(true);
     expect(r.target?.specLocation).toBe("#/components/responses/NotFound/content/application~1xml/schema");
   });
@@ -166,17 +233,45 @@ describe("4XX and default responses", () => {
         get: {
           operationId: "getThing",
           responses: {
-            "200": { description: "ok", content: { "application/xml": { schema: { $ref: "#/components/schemas/Thing" } }, "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
-            "4XX": { description: "client error", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
-            default: { description: "anything else", content: { "text/*": { schema: { type: "string" } }, "*/*": { schema: { type: "object" } } } },
+            "200": {
+              description: "ok",
+              content: {
+                "application/xml": { schema: { $ref: "#/components/schemas/Thing" } },
+                "application/json": { schema: { $ref: "#/components/schemas/Thing" } },
+              },
+            },
+            "4XX": {
+              description: "client error",
+              content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+            },
+            default: {
+              description: "anything else",
+              content: { "text/*": { schema: { type: "string" } }, "*/*": { schema: { type: "object" } } },
+            },
           },
         },
       },
-      "/things": { get: { responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Thing" } } } } } } } },
+      "/things": {
+        get: {
+          responses: {
+            "200": {
+              description: "ok",
+              content: {
+                "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Thing" } } },
+              },
+            },
+          },
+        },
+      },
     },
     components: {
       schemas: {
-        Thing: { type: "object", xml: { name: "Thing", namespace: "urn:things" }, required: ["id"], properties: { id: { type: "integer", xml: { attribute: true } }, name: { type: "string" } } },
+        Thing: {
+          type: "object",
+          xml: { name: "Thing", namespace: "urn:things" },
+          required: ["id"],
+          properties: { id: { type: "integer", xml: { attribute: true } }, name: { type: "string" } },
+        },
         Problem: { type: "object", required: ["status"], properties: { status: { type: "integer" } } },
       },
     },
@@ -187,33 +282,99 @@ describe("4XX and default responses", () => {
   });
 
   it("uses the exact status, then the range, then default", () => {
-    expect(t.validateResponse({ method: "GET", path: "/things/7", status: 200, mediaType: "application/xml", body: '<Thing xmlns="urn:things" id="7"><name>x</name></Thing>' })).toMatchObject({ valid: true, target: { status: "200" } });
-    expect(t.validateResponse({ method: "GET", path: "/things/7", status: 404, mediaType: "application/problem+json", body: '{"status":404}' })).toMatchObject({ valid: true, target: { status: "4XX" } });
-    expect(t.validateResponse({ method: "GET", path: "/things/7", status: 503, mediaType: "application/json", body: "{}" })).toMatchObject({ valid: true, target: { status: "default", mediaType: "*/*" } });
-    expect(t.validateResponse({ method: "GET", path: "/things/7", status: 503, mediaType: "application/json", body: "[]" }).errors[0]).toMatchObject({ keyword: "type", specLocation: "#/paths/~1things~1{id}/get/responses/default/content/*~1*/schema/type" });
-    expect(t.validateResponse({ method: "GET", path: "/things", status: 404, mediaType: "application/json", body: "{}" }).errors[0]).toMatchObject({ keyword: "status", message: expect.stringContaining("declared: 200") });
+    expect(
+      t.validateResponse({
+        method: "GET",
+        path: "/things/7",
+        status: 200,
+        mediaType: "application/xml",
+        body: '<Thing xmlns="urn:things" id="7"><name>x</name></Thing>',
+      }),
+    ).toMatchObject({ valid: true, target: { status: "200" } });
+    expect(
+      t.validateResponse({
+        method: "GET",
+        path: "/things/7",
+        status: 404,
+        mediaType: "application/problem+json",
+        body: '{"status":404}',
+      }),
+    ).toMatchObject({ valid: true, target: { status: "4XX" } });
+    expect(
+      t.validateResponse({ method: "GET", path: "/things/7", status: 503, mediaType: "application/json", body: "{}" }),
+    ).toMatchObject({ valid: true, target: { status: "default", mediaType: "*/*" } });
+    expect(
+      t.validateResponse({ method: "GET", path: "/things/7", status: 503, mediaType: "application/json", body: "[]" })
+        .errors[0],
+    ).toMatchObject({
+      keyword: "type",
+      specLocation: "#/paths/~1things~1{id}/get/responses/default/content/*~1*/schema/type",
+    });
+    expect(
+      t.validateResponse({ method: "GET", path: "/things", status: 404, mediaType: "application/json", body: "{}" })
+        .errors[0],
+    ).toMatchObject({ keyword: "status", message: expect.stringContaining("declared: 200") });
   });
 
   it("prefers the most specific content key, and cannot check a body that is neither JSON nor XML", () => {
-    const r = t.validateResponse({ method: "GET", path: "/things/7", status: 500, mediaType: "text/plain", body: "oops" });
-    expect(r.errors[0]).toMatchObject({ keyword: "media-type", message: "cannot check text/plain bodies (only JSON and XML)" });
+    const r = t.validateResponse({
+      method: "GET",
+      path: "/things/7",
+      status: 500,
+      mediaType: "text/plain",
+      body: "oops",
+    });
+    expect(r.errors[0]).toMatchObject({
+      keyword: "media-type",
+      message: "cannot check text/plain bodies (only JSON and XML)",
+    });
   });
 
   it("tells a wrong root element from the right one in the wrong namespace", () => {
-    const r = (body: string) => t.validateResponse({ method: "GET", path: "/things/7", status: 200, mediaType: "application/xml", body }).errors[0];
-    expect(r('<Thing id="7"/>')).toMatchObject({ keyword: "xml-namespace", code: "UNEXPECTED_ROOT", message: 'root element <Thing> must be in namespace "urn:things"; got no namespace' });
-    expect(r('<t:Thing xmlns:t="urn:other" id="7"/>')).toMatchObject({ keyword: "xml-namespace", message: expect.stringContaining('got "urn:other"') });
-    expect(r('<Widget xmlns="urn:things" id="7"/>')).toMatchObject({ keyword: "xml-root", message: "root element must be <Thing>; got <Widget>" });
+    const r = (body: string) =>
+      t.validateResponse({ method: "GET", path: "/things/7", status: 200, mediaType: "application/xml", body })
+        .errors[0];
+    expect(r('<Thing id="7"/>')).toMatchObject({
+      keyword: "xml-namespace",
+      code: "UNEXPECTED_ROOT",
+      message: 'root element <Thing> must be in namespace "urn:things"; got no namespace',
+    });
+    expect(r('<t:Thing xmlns:t="urn:other" id="7"/>')).toMatchObject({
+      keyword: "xml-namespace",
+      message: expect.stringContaining('got "urn:other"'),
+    });
+    expect(r('<Widget xmlns="urn:things" id="7"/>')).toMatchObject({
+      keyword: "xml-root",
+      message: "root element must be <Thing>; got <Widget>",
+    });
     expect(r('<t:Thing xmlns:t="urn:things" id="7"/>')).toBeUndefined();
   });
 
   it("knows unknown apis and operations, and ambiguous ones", () => {
-    expect(t.validateResponse({ api: "nope", operationId: "getThing", status: 200, body: "" }).errors[0]).toMatchObject({ keyword: "api", message: 'unknown api "nope" (known: things)' });
-    expect(t.validateResponse({ operationId: "getWidget", status: 200, body: "" }).errors[0]?.keyword).toBe("operation");
-    expect(t.validateResponse({ method: "POST", path: "/things/7", status: 200, body: "" }).errors[0]).toMatchObject({ keyword: "operation", message: "POST /things/7 is not in things: /things/{id} declares GET" });
-    expect(t.validateResponse({ method: "GET", path: "/widgets", status: 200, body: "" }).errors[0]?.keyword).toBe("operation");
+    expect(t.validateResponse({ api: "nope", operationId: "getThing", status: 200, body: "" }).errors[0]).toMatchObject(
+      { keyword: "api", message: 'unknown api "nope" (known: things)' },
+    );
+    expect(t.validateResponse({ operationId: "getWidget", status: 200, body: "" }).errors[0]?.keyword).toBe(
+      "operation",
+    );
+    expect(t.validateResponse({ method: "POST", path: "/things/7", status: 200, body: "" }).errors[0]).toMatchObject({
+      keyword: "operation",
+      message: "POST /things/7 is not in things: /things/{id} declares GET",
+    });
+    expect(t.validateResponse({ method: "GET", path: "/widgets", status: 200, body: "" }).errors[0]?.keyword).toBe(
+      "operation",
+    );
     expect(t.validateResponse({ status: 200, body: "" }).errors[0]?.keyword).toBe("operation");
-    expect(t.validateResponse({ operationId: "other", method: "GET", path: "/things/7", status: 200, mediaType: "application/json", body: "{}" }).errors[0]?.keyword).toBe("operation");
+    expect(
+      t.validateResponse({
+        operationId: "other",
+        method: "GET",
+        path: "/things/7",
+        status: 200,
+        mediaType: "application/json",
+        body: "{}",
+      }).errors[0]?.keyword,
+    ).toBe("operation");
   });
 });
 
@@ -221,7 +382,10 @@ describe("XML bodies", () => {
   it("turns every decode failure into an error with the XmlError code, never a throw", () => {
     const cases: Array<[string, string]> = [
       [SEED_002_XML.replace("</JobName>", "</Jobname>"), "MALFORMED"],
-      [`<!DOCTYPE x [<!ENTITY a "a">]>${SEED_002_XML.slice(SEED_002_XML.indexOf("<BackupJobSession"))}`, "DOCTYPE_FORBIDDEN"],
+      [
+        `<!DOCTYPE x [<!ENTITY a "a">]>${SEED_002_XML.slice(SEED_002_XML.indexOf("<BackupJobSession"))}`,
+        "DOCTYPE_FORBIDDEN",
+      ],
       [SEED_002_XML.replace("<Progress>100<", "<Progress>lots<"), "TYPE_MISMATCH"],
       ["", "body"],
       ["just text", "MALFORMED"],
@@ -232,27 +396,45 @@ describe("XML bodies", () => {
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]!.code ?? r.errors[0]!.keyword).toBe(code);
     }
-    expect(v.validateResponse(getBackupSession({ body: Buffer.from([0x3c, 0xff, 0xfe]) })).errors[0]?.code).toBe("INVALID_ENCODING");
+    expect(v.validateResponse(getBackupSession({ body: Buffer.from([0x3c, 0xff, 0xfe]) })).errors[0]?.code).toBe(
+      "INVALID_ENCODING",
+    );
     expect(v.validateResponse(getBackupSession({ body: { not: "xml" } })).errors[0]?.keyword).toBe("body");
   });
 
   it("gives the line and column of a decode error", () => {
-    const e = v.validateResponse(getBackupSession({ body: SEED_002_XML.replace("</JobName>", "</Jobname>") })).errors[0]!;
-    expect(e).toMatchObject({ keyword: "xml", code: "MALFORMED", line: 12, specLocation: "#/paths/~1backupSessions~1{ID}/get/responses/200/content/application~1xml/schema" });
+    const e = v.validateResponse(getBackupSession({ body: SEED_002_XML.replace("</JobName>", "</Jobname>") }))
+      .errors[0]!;
+    expect(e).toMatchObject({
+      keyword: "xml",
+      code: "MALFORMED",
+      line: 12,
+      specLocation: "#/paths/~1backupSessions~1{ID}/get/responses/200/content/application~1xml/schema",
+    });
   });
 
   it("ignores what the schema does not describe, unless xml.unknown is error", async () => {
     const extra = SEED_002_XML.replace("<JobName>", "<Color>blue</Color><JobName>");
     expect(v.validateResponse(getBackupSession({ body: extra })).valid).toBe(true);
     const strict = await createValidator({ xml: { unknown: "error" } });
-    expect(strict.validateResponse(getBackupSession({ body: extra })).errors[0]).toMatchObject({ keyword: "xml", code: "UNKNOWN_NODE" });
+    expect(strict.validateResponse(getBackupSession({ body: extra })).errors[0]).toMatchObject({
+      keyword: "xml",
+      code: "UNKNOWN_NODE",
+    });
   });
 
   it("decodes and validates the same data as the JSON twin", () => {
     const twin = JSON.parse(SEED_002_JSON) as Record<string, unknown>;
-    const broken = (x: string, j: unknown) => [v.validateResponse(getBackupSession({ body: x })), v.validateResponse(getBackupSession({ mediaType: "application/json", body: j }))];
-    for (const r of broken(SEED_002_XML.replace("<IsRetry>false", "<IsRetry>maybe"), { ...twin, IsRetry: "maybe" })) expect(r.valid).toBe(false);
-    const [x, j] = broken(SEED_002_XML.replace(/\s*<JobUid>[^<]*<\/JobUid>/, ""), (({ JobUid: _, ...rest }) => rest)(twin));
+    const broken = (x: string, j: unknown) => [
+      v.validateResponse(getBackupSession({ body: x })),
+      v.validateResponse(getBackupSession({ mediaType: "application/json", body: j })),
+    ];
+    for (const r of broken(SEED_002_XML.replace("<IsRetry>false", "<IsRetry>maybe"), { ...twin, IsRetry: "maybe" }))
+      expect(r.valid).toBe(false);
+    const [x, j] = broken(
+      SEED_002_XML.replace(/\s*<JobUid>[^<]*<\/JobUid>/, ""),
+      (({ JobUid: _, ...rest }) => rest)(twin),
+    );
     expect(x!.errors).toEqual(j!.errors);
   });
 });
@@ -261,30 +443,64 @@ describe("JSON bodies", () => {
   it("reports a body that is not JSON", () => {
     const r = v.validateResponse(getBackupSession({ mediaType: "application/json", body: "{" }));
     expect(r.errors[0]).toMatchObject({ keyword: "json", message: expect.stringMatching(/^the body is not JSON: /) });
-    expect(v.validateResponse(getBackupSession({ mediaType: "application/json", body: Buffer.from([0x7b, 0xff]) })).errors[0]?.keyword).toBe("json");
+    expect(
+      v.validateResponse(getBackupSession({ mediaType: "application/json", body: Buffer.from([0x7b, 0xff]) })).errors[0]
+        ?.keyword,
+    ).toBe("json");
   });
 
   it("accepts a byte order mark", () => {
-    expect(v.validateResponse(getBackupSession({ mediaType: "application/json", body: `\uFEFF${SEED_002_JSON}` })).valid).toBe(true);
+    expect(
+      v.validateResponse(getBackupSession({ mediaType: "application/json", body: `\uFEFF${SEED_002_JSON}` })).valid,
+    ).toBe(true);
   });
 
   it("reports every error of the closest anyOf alternative (allErrors)", () => {
     const twin = JSON.parse(SEED_002_JSON) as Record<string, unknown>;
-    const r = v.validateResponse(getBackupSession({ mediaType: "application/json", body: { ...twin, State: "Done", Result: "Meh", IsRetry: 0 } }));
+    const r = v.validateResponse(
+      getBackupSession({ mediaType: "application/json", body: { ...twin, State: "Done", Result: "Meh", IsRetry: 0 } }),
+    );
     expect(r.closest).toBe("BackupJobSession");
-    expect(r.errors.map((e) => `${e.keyword} ${e.instancePath}`).sort()).toEqual(["enum /Result", "enum /State", "type /IsRetry"]);
+    expect(r.errors.map((e) => `${e.keyword} ${e.instancePath}`).sort()).toEqual([
+      "enum /Result",
+      "enum /State",
+      "type /IsRetry",
+    ]);
   });
 
   it("picks the reference alternative for a reference-shaped body", () => {
-    const r = v.validateResponse(getBackupSession({ mediaType: "application/json", body: { Type: "BackupJobSession", Href: "https://x.invalid/api/backupSessions/1", Name: "n", UID: "urn:veeam:BackupJobSession:1" } }));
+    const r = v.validateResponse(
+      getBackupSession({
+        mediaType: "application/json",
+        body: {
+          Type: "BackupJobSession",
+          Href: "https://x.invalid/api/backupSessions/1",
+          Name: "n",
+          UID: "urn:veeam:BackupJobSession:1",
+        },
+      }),
+    );
     expect(r.valid).toBe(false);
     // Four keys: both alternatives declare all of them; the reference has fewer errors.
     expect(r.closest).toBe("EntityRef");
-    expect(r.errors).toEqual([expect.objectContaining({ keyword: "pattern", instancePath: "/Type", specLocation: "#/components/schemas/EntityRef/properties/Type/pattern" })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        keyword: "pattern",
+        instancePath: "/Type",
+        specLocation: "#/components/schemas/EntityRef/properties/Type/pattern",
+      }),
+    ]);
   });
 
   it("checks collections through oneOf (references or entities)", () => {
-    const list = (body: unknown) => v.validateResponse({ api: EM, operationId: "listBackupSessions", status: 200, mediaType: "application/json", body });
+    const list = (body: unknown) =>
+      v.validateResponse({
+        api: EM,
+        operationId: "listBackupSessions",
+        status: 200,
+        mediaType: "application/json",
+        body,
+      });
     expect(list({ Refs: [] }).valid).toBe(true);
     expect(list({ BackupJobSessions: [] }).valid).toBe(true);
     const bad = list({ BackupJobSessions: [{ Type: "BackupJobSession" }] });

@@ -35,7 +35,8 @@ export const ASSET_REWRITES = [
 ];
 
 /** Hosts that serve page assets (scripts, styles, fonts, images); none may remain in a page. */
-const ASSET_HOSTS = /\b(cdn\.redoc\.ly|cdn\.redocly\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com)\b/g;
+const ASSET_HOSTS =
+  /\b(cdn\.redoc\.ly|cdn\.redocly\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com)\b/g;
 
 /**
  * External asset references in an HTML page: asset hosts anywhere (the Redoc bundle builds its
@@ -46,17 +47,22 @@ const ASSET_HOSTS = /\b(cdn\.redoc\.ly|cdn\.redocly\.com|fonts\.googleapis\.com|
 export function externalAssets(html) {
   const found = new Set();
   for (const m of html.matchAll(ASSET_HOSTS)) found.add(m[0]);
-  for (const m of html.matchAll(/<(?!a[\s>])([a-z][\w-]*)\b[^>]*?\s(?:src|href|srcset|poster|data)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/gi)) {
+  for (const m of html.matchAll(
+    /<(?!a[\s>])([a-z][\w-]*)\b[^>]*?\s(?:src|href|srcset|poster|data)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/gi,
+  )) {
     found.add(`<${m[1]}> ${m[2]}`);
   }
-  for (const m of html.matchAll(/(?:url\(\s*["']?|@import\s+["']?|\bfrom\s*["']|\bimport\(\s*["'])((?:https?:)?\/\/[^"')\s]+)/gi)) {
+  for (const m of html.matchAll(
+    /(?:url\(\s*["']?|@import\s+["']?|\bfrom\s*["']|\bimport\(\s*["'])((?:https?:)?\/\/[^"')\s]+)/gi,
+  )) {
     found.add(m[1]);
   }
   return [...found];
 }
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const escapeHtml = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const inlineCode = (s) => escapeHtml(s).replace(/`([^`]+)`/g, "<code>$1</code>");
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -70,7 +76,9 @@ function specApis() {
     const file = (ext) => {
       const path = require.resolve(`@veeam-sessions/spec/${name}.${ext}`);
       if (!existsSync(path)) {
-        throw new Error(`${relative(process.cwd(), path)} is missing: bundle the specs first (\`npx -y pnpm@10.34.8 bundle\` from the repository root).`);
+        throw new Error(
+          `${relative(process.cwd(), path)} is missing: bundle the specs first (\`npx -y pnpm@10.34.8 bundle\` from the repository root).`,
+        );
       }
       return path;
     };
@@ -156,7 +164,9 @@ function redocPage(api) {
   for (const [from, to] of ASSET_REWRITES) html = html.split(from).join(to);
   html = hashLinks(html);
   if (!html.includes('"disableTelemetry":true')) {
-    throw new Error(`${api.name}.html: Redoc's browser telemetry is not disabled (expected "disableTelemetry":true in its options)`);
+    throw new Error(
+      `${api.name}.html: Redoc's browser telemetry is not disabled (expected "disableTelemetry":true in its options)`,
+    );
   }
   writeFileSync(out, html);
   return out;
@@ -172,7 +182,8 @@ function redocPage(api) {
 function hashLinks(html) {
   const start = html.indexOf('<div id="redoc">');
   const end = html.indexOf('<script type="module">', start);
-  if (start < 0 || end < 0) throw new Error("unexpected build-docs output: no prerendered <div id=\"redoc\"> before its script");
+  if (start < 0 || end < 0)
+    throw new Error('unexpected build-docs output: no prerendered <div id="redoc"> before its script');
   return html.slice(0, start) + html.slice(start, end).replace(/href="\/(?!\/)/g, 'href="#/') + html.slice(end);
 }
 
@@ -181,7 +192,9 @@ function landingPage(apis) {
   const style = readFileSync(join(pkgDir, "src", "style.css"), "utf8");
   const missing = apis.filter((api) => !html.includes(`{{operations:${api.name}}}`)).map((api) => api.name);
   if (missing.length > 0) {
-    throw new Error(`src/index.html has no section for ${missing.join(", ")}: add one (copy an existing <section class="api">).`);
+    throw new Error(
+      `src/index.html has no section for ${missing.join(", ")}: add one (copy an existing <section class="api">).`,
+    );
   }
   const values = { style: style.trimEnd() };
   for (const api of apis) {
@@ -221,9 +234,13 @@ function main() {
     copyFileSync(api.json, join(dist, "openapi", `${api.name}.json`));
   }
 
-  const problems = pages.flatMap((page) => externalAssets(readFileSync(page, "utf8")).map((ref) => `${relative(pkgDir, page)}: ${ref}`));
+  const problems = pages.flatMap((page) =>
+    externalAssets(readFileSync(page, "utf8")).map((ref) => `${relative(pkgDir, page)}: ${ref}`),
+  );
   if (problems.length > 0) {
-    throw new Error(`external asset references left in the built pages (the site must work offline):\n  ${problems.join("\n  ")}`);
+    throw new Error(
+      `external asset references left in the built pages (the site must work offline):\n  ${problems.join("\n  ")}`,
+    );
   }
 
   console.log(`docs: built ${relative(process.cwd(), dist) || "."} in ${Math.round(performance.now() - started)} ms`);
@@ -235,7 +252,9 @@ function main() {
   for (const api of apis) {
     for (const ext of ["yaml", "json"]) {
       const file = join(dist, "openapi", `${api.name}.${ext}`);
-      console.log(`  ${relative(pkgDir, file).padEnd(40)} ${kib(statSync(file).size).padStart(11)}  bundled spec (download)`);
+      console.log(
+        `  ${relative(pkgDir, file).padEnd(40)} ${kib(statSync(file).size).padStart(11)}  bundled spec (download)`,
+      );
     }
   }
 }

@@ -50,7 +50,8 @@ export function workspacePackageDirs(root) {
   const patterns = [...block[1].matchAll(/^[ \t]+-[ \t]*["']?([^"'#\s]+)["']?/gm)].map((m) => m[1] ?? "");
   const dirs = [];
   for (const pattern of patterns) {
-    if (pattern.startsWith("!")) throw new Error(`pnpm-workspace.yaml: exclusions (${pattern}) are not supported by this check yet`);
+    if (pattern.startsWith("!"))
+      throw new Error(`pnpm-workspace.yaml: exclusions (${pattern}) are not supported by this check yet`);
     const star = /^([^*]+)\/\*$/.exec(pattern);
     if (star?.[1]) {
       const parent = join(root, star[1]);
@@ -61,7 +62,9 @@ export function workspacePackageDirs(root) {
     } else if (!pattern.includes("*")) {
       dirs.push(join(root, pattern));
     } else {
-      throw new Error(`pnpm-workspace.yaml: pattern ${pattern} is not supported by this check (only "dir" and "dir/*")`);
+      throw new Error(
+        `pnpm-workspace.yaml: pattern ${pattern} is not supported by this check (only "dir" and "dir/*")`,
+      );
     }
   }
   return dirs.filter((dir) => existsSync(join(dir, "package.json"))).sort();
@@ -82,7 +85,12 @@ function exportTargets(exports) {
 
 /** @param {Record<string, any>} pkg */
 function shipsTypes(pkg) {
-  return Boolean(pkg.types || pkg.typings || hasCondition(pkg.exports, "types") || exportTargets(pkg.exports).some((t) => /\.d\.[cm]?ts$/.test(t)));
+  return Boolean(
+    pkg.types ||
+    pkg.typings ||
+    hasCondition(pkg.exports, "types") ||
+    exportTargets(pkg.exports).some((t) => /\.d\.[cm]?ts$/.test(t)),
+  );
 }
 
 /** @param {Record<string, any>} pkg */
@@ -99,7 +107,15 @@ function isEsmOnly(pkg) {
 async function checkPackage(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   /** @type {PackageResult} */
-  const result = { name: pkg.name, dir, private: Boolean(pkg.private), publint: "skipped", attw: "skipped", findings: [], ok: true };
+  const result = {
+    name: pkg.name,
+    dir,
+    private: Boolean(pkg.private),
+    publint: "skipped",
+    attw: "skipped",
+    findings: [],
+    ok: true,
+  };
   if (pkg.private) {
     result.publint = result.attw = "skipped: private, never published";
     return result;
@@ -108,12 +124,15 @@ async function checkPackage(dir) {
   const lint = await publint({ pkgDir: dir, pack: "npm", strict: true, level: "suggestion" });
   for (const message of lint.messages) {
     let text = formatMessage(message, lint.pkg, { color: false }) ?? message.code;
-    if (message.code === "FILE_DOES_NOT_EXIST") text += " (is the package built? run `npx -y pnpm@10.34.8 build` first)";
+    if (message.code === "FILE_DOES_NOT_EXIST")
+      text += " (is the package built? run `npx -y pnpm@10.34.8 build` first)";
     result.findings.push({ tool: "publint", level: message.type, text });
   }
   const lintErrors = lint.messages.filter((m) => m.type === "error").length;
   const lintSuggestions = lint.messages.length - lintErrors;
-  result.publint = lintErrors ? `${lintErrors} error(s)` : `ok${lintSuggestions ? ` (${lintSuggestions} suggestion(s))` : ""}`;
+  result.publint = lintErrors
+    ? `${lintErrors} error(s)`
+    : `ok${lintSuggestions ? ` (${lintSuggestions} suggestion(s))` : ""}`;
 
   if (!shipsTypes(pkg)) {
     result.attw = "skipped: ships no TypeScript declarations (data-only package), nothing to check";
@@ -156,10 +175,17 @@ async function checkPackage(dir) {
         });
       }
     }
-    const why = profile === "esm-only" ? "esm-only profile: ESM-only package, node10/node16-CJS resolutions ignored" : "strict profile";
+    const why =
+      profile === "esm-only"
+        ? "esm-only profile: ESM-only package, node10/node16-CJS resolutions ignored"
+        : "strict profile";
     result.attw = failed || counted ? `${Math.max(counted, 1)} problem(s), ${why}` : `ok, ${why}`;
     if (failed && counted === 0 && !result.findings.some((f) => f.tool === "attw")) {
-      result.findings.push({ tool: "attw", level: "error", text: "attw exited with an error (run it by hand for details)" });
+      result.findings.push({
+        tool: "attw",
+        level: "error",
+        text: "attw exited with an error (run it by hand for details)",
+      });
     }
   }
   result.ok = !result.findings.some((f) => f.level === "error");
@@ -190,13 +216,17 @@ export function formatResults(results, root) {
   }
   const published = results.filter((r) => !r.private);
   const failing = published.filter((r) => !r.ok);
-  lines.push(`${published.length} publishable package(s) checked, ${failing.length} failing${failing.length ? `: ${failing.map((r) => r.name).join(", ")}` : ""}.`);
+  lines.push(
+    `${published.length} publishable package(s) checked, ${failing.length} failing${failing.length ? `: ${failing.map((r) => r.name).join(", ")}` : ""}.`,
+  );
   return lines.join("\n");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    console.log("Usage: node scripts/check-packages.mjs [--json]\nRuns publint and attw --pack over every non-private workspace package (build them first).");
+    console.log(
+      "Usage: node scripts/check-packages.mjs [--json]\nRuns publint and attw --pack over every non-private workspace package (build them first).",
+    );
     process.exit(0);
   }
   const root = workspaceRoot();

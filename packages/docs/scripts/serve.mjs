@@ -40,7 +40,9 @@ const TYPES = {
 export async function serveDocs({ port = 0, host = "127.0.0.1", dir = DIST } = {}) {
   const root = resolve(dir);
   if (!existsSync(join(root, "index.html"))) {
-    throw new Error(`No docs site in ${root}: build it first (\`npx -y pnpm@10.34.8 run docs\`, or \`node scripts/build.mjs\` in packages/docs).`);
+    throw new Error(
+      `No docs site in ${root}: build it first (\`npx -y pnpm@10.34.8 run docs\`, or \`node scripts/build.mjs\` in packages/docs).`,
+    );
   }
 
   const server = createServer((req, res) => {

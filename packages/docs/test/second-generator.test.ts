@@ -56,22 +56,25 @@ export async function use(): Promise<void> {
 };
 
 describe("second generator: @hey-api/openapi-ts", () => {
-  it.each(apis().map((api) => [api.name, api] as const))("generates a fetch client for %s with every operation", async (name, api) => {
-    await createClient({
-      input: api.json,
-      output: { path: join(out, name) },
-      plugins: ["@hey-api/client-fetch", "@hey-api/typescript", "@hey-api/sdk"],
-      logs: { level: "silent", file: false },
-    });
-    const sdk = readFileSync(join(out, name, "sdk.gen.ts"), "utf8");
-    const missing = operations(api.doc)
-      .map((op) => op.operationId)
-      .filter((id) => !new RegExp(`export const ${id} = `).test(sdk));
-    expect(missing, `operations hey-api generated no function for (${join(out, name, "sdk.gen.ts")})`).toEqual([]);
-    const code = usage[name];
-    expect(code, `test/second-generator.test.ts has no usage snippet for ${name}: add one`).toBeDefined();
-    writeFileSync(join(out, `${name}.usage.ts`), code ?? "");
-  });
+  it.each(apis().map((api) => [api.name, api] as const))(
+    "generates a fetch client for %s with every operation",
+    async (name, api) => {
+      await createClient({
+        input: api.json,
+        output: { path: join(out, name) },
+        plugins: ["@hey-api/client-fetch", "@hey-api/typescript", "@hey-api/sdk"],
+        logs: { level: "silent", file: false },
+      });
+      const sdk = readFileSync(join(out, name, "sdk.gen.ts"), "utf8");
+      const missing = operations(api.doc)
+        .map((op) => op.operationId)
+        .filter((id) => !new RegExp(`export const ${id} = `).test(sdk));
+      expect(missing, `operations hey-api generated no function for (${join(out, name, "sdk.gen.ts")})`).toEqual([]);
+      const code = usage[name];
+      expect(code, `test/second-generator.test.ts has no usage snippet for ${name}: add one`).toBeDefined();
+      writeFileSync(join(out, `${name}.usage.ts`), code ?? "");
+    },
+  );
 
   it("type-checks the generated clients and their use with the repository's strict tsc", async () => {
     writeFileSync(join(out, "package.json"), `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`);
@@ -96,7 +99,10 @@ describe("second generator: @hey-api/openapi-ts", () => {
     const tsc = createRequire(join(repoRoot, "package.json")).resolve("typescript/bin/tsc");
     const result = await run(process.execPath, [tsc, "-p", join(out, "tsconfig.json"), "--pretty", "false"]).then(
       () => ({ code: 0, output: "" }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? 1,
+        output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+      }),
     );
     console.log(`hey-api output: ${out} (tsc ${result.code === 0 ? "clean" : "failed"})`);
     expect(result.output).toBe("");

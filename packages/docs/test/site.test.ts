@@ -10,14 +10,32 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST, serveDocs, type ServedDocs } from "../scripts/serve.mjs";
 import { launchChromium, recordedPage, type PageRecord } from "./support/browser.js";
-import { mediaTypes, navOperations, requestPanel, responsePanel, sampleFor, selectStatus, showOperation, waitForRedoc } from "./support/redoc.js";
+import {
+  mediaTypes,
+  navOperations,
+  requestPanel,
+  responsePanel,
+  sampleFor,
+  selectStatus,
+  showOperation,
+  waitForRedoc,
+} from "./support/redoc.js";
 import { apis, deref, operations, type Api } from "./support/spec.js";
 
 const XML_SAMPLE = '<ReplicaJobSession xmlns="http://www.veeam.com/ent/v1.0"';
 const EM_NAMESPACE = 'xmlns="http://www.veeam.com/ent/v1.0"';
 
 const shots = mkdtempSync(join(tmpdir(), "veeam-sessions-docs-"));
-const summary: { page: string; requests: number; external: number; failed: number; errors: number; warnings: number; operations?: string; screenshot: string[] }[] = [];
+const summary: {
+  page: string;
+  requests: number;
+  external: number;
+  failed: number;
+  errors: number;
+  warnings: number;
+  operations?: string;
+  screenshot: string[];
+}[] = [];
 
 let served: ServedDocs;
 let browser: Browser;
@@ -38,7 +56,9 @@ async function screenshot(page: Page, file: string, fullPage = false): Promise<s
 
 beforeAll(async () => {
   if (!existsSync(join(DIST, "index.html"))) {
-    throw new Error(`no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@10.34.8 run docs\`) first`);
+    throw new Error(
+      `no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@10.34.8 run docs\`) first`,
+    );
   }
   browser = await launchChromium();
   served = await serveDocs({ port: 0, host: "127.0.0.1" });
@@ -70,7 +90,9 @@ describe("docs site in Chromium", () => {
     try {
       await page.goto(served.url, { waitUntil: "load" });
       await expect.poll(() => page.title()).toContain("veeam-sessions");
-      const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+      const hrefs = await page
+        .locator("a[href]")
+        .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
       for (const api of all) {
         expect(hrefs, `landing page links to ${api.name}.html`).toContain(`${api.name}.html`);
         expect(hrefs).toContain(`openapi/${api.name}.yaml`);
@@ -78,7 +100,14 @@ describe("docs site in Chromium", () => {
         // Say how to authenticate to each API.
       }
       const text = await page.locator("body").innerText();
-      for (const phrase of ["X-RestSvcSessionId", "15 minutes idle", "Accept: application/json", "grant_type=Password", "Bearer", "Refresh_token"]) {
+      for (const phrase of [
+        "X-RestSvcSessionId",
+        "15 minutes idle",
+        "Accept: application/json",
+        "grant_type=Password",
+        "Bearer",
+        "Refresh_token",
+      ]) {
         expect(text, `landing page mentions ${phrase}`).toContain(phrase);
       }
       // Every same-site link resolves.
@@ -89,60 +118,81 @@ describe("docs site in Chromium", () => {
       }
       const shot = await screenshot(page, "index.png", true);
       checkRecord("index.html", record);
-      summary.push({ page: "index.html", requests: record.requests.length, external: record.external.length, failed: record.failed.length, errors: record.errors.length, warnings: record.warnings.length, screenshot: [shot] });
-    } finally {
-      await context.close();
-    }
-  });
-
-  it.each(all.map((api) => [api.name, api] as const))("%s: loads offline, lists every operation in the side navigation, shows its code samples", async (name, api: Api) => {
-    const { context, page, record } = await recordedPage(browser, origin);
-    try {
-      const pageUrl = `${served.url}${name}.html`;
-      await page.goto(pageUrl, { waitUntil: "load" });
-      await waitForRedoc(page);
-      const shotTop = await screenshot(page, `${name}.png`);
-
-      const nav = await navOperations(page);
-      const expected = operations(api.doc);
-      const missing = expected.filter(
-        (op) => !nav.some((item) => item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`) && item.label === op.summary),
-      );
-      expect(
-        missing.map((op) => `${op.method.toUpperCase()} ${op.path} (${op.operationId}: ${op.summary})`),
-        `${name}: operations missing from the side navigation (found: ${JSON.stringify(nav)})`,
-      ).toEqual([]);
-      expect(nav).toHaveLength(expected.length);
-      const shotNav = await screenshot(page, `${name}-navigation.png`);
-
-      // x-codeSamples: each operation's first sample is the request panel's active tab.
-      const withSamples = expected.filter((op) => op.codeSamples.length > 0);
-      const samplesMissing: string[] = [];
-      for (const op of withSamples) {
-        const href = nav.find((item) => item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`))?.href ?? "";
-        const panel = requestPanel(await showOperation(page, pageUrl, href));
-        const firstLine = op.codeSamples[0]?.source.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
-        const label = op.codeSamples[0]?.label ?? op.codeSamples[0]?.lang ?? "";
-        const shown = await panel.innerText();
-        if (!shown.includes(label) || !shown.includes(firstLine)) samplesMissing.push(`${op.operationId}: ${JSON.stringify(shown.slice(0, 120))}`);
-      }
-      expect(samplesMissing, `${name}: operations whose x-codeSamples Redoc does not show`).toEqual([]);
-
-      checkRecord(`${name}.html`, record);
       summary.push({
-        page: `${name}.html`,
+        page: "index.html",
         requests: record.requests.length,
         external: record.external.length,
         failed: record.failed.length,
         errors: record.errors.length,
         warnings: record.warnings.length,
-        operations: `${expected.length - missing.length}/${expected.length} in nav, ${withSamples.length - samplesMissing.length}/${withSamples.length} code samples shown`,
-        screenshot: [shotTop, shotNav, await screenshot(page, `${name}-code-sample.png`)],
+        screenshot: [shot],
       });
     } finally {
       await context.close();
     }
   });
+
+  it.each(all.map((api) => [api.name, api] as const))(
+    "%s: loads offline, lists every operation in the side navigation, shows its code samples",
+    async (name, api: Api) => {
+      const { context, page, record } = await recordedPage(browser, origin);
+      try {
+        const pageUrl = `${served.url}${name}.html`;
+        await page.goto(pageUrl, { waitUntil: "load" });
+        await waitForRedoc(page);
+        const shotTop = await screenshot(page, `${name}.png`);
+
+        const nav = await navOperations(page);
+        const expected = operations(api.doc);
+        const missing = expected.filter(
+          (op) =>
+            !nav.some(
+              (item) =>
+                item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`) && item.label === op.summary,
+            ),
+        );
+        expect(
+          missing.map((op) => `${op.method.toUpperCase()} ${op.path} (${op.operationId}: ${op.summary})`),
+          `${name}: operations missing from the side navigation (found: ${JSON.stringify(nav)})`,
+        ).toEqual([]);
+        expect(nav).toHaveLength(expected.length);
+        const shotNav = await screenshot(page, `${name}-navigation.png`);
+
+        // x-codeSamples: each operation's first sample is the request panel's active tab.
+        const withSamples = expected.filter((op) => op.codeSamples.length > 0);
+        const samplesMissing: string[] = [];
+        for (const op of withSamples) {
+          const href =
+            nav.find((item) => item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`))?.href ?? "";
+          const panel = requestPanel(await showOperation(page, pageUrl, href));
+          const firstLine =
+            op.codeSamples[0]?.source
+              .split("\n")
+              .find((line) => line.trim() !== "")
+              ?.trim() ?? "";
+          const label = op.codeSamples[0]?.label ?? op.codeSamples[0]?.lang ?? "";
+          const shown = await panel.innerText();
+          if (!shown.includes(label) || !shown.includes(firstLine))
+            samplesMissing.push(`${op.operationId}: ${JSON.stringify(shown.slice(0, 120))}`);
+        }
+        expect(samplesMissing, `${name}: operations whose x-codeSamples Redoc does not show`).toEqual([]);
+
+        checkRecord(`${name}.html`, record);
+        summary.push({
+          page: `${name}.html`,
+          requests: record.requests.length,
+          external: record.external.length,
+          failed: record.failed.length,
+          errors: record.errors.length,
+          warnings: record.warnings.length,
+          operations: `${expected.length - missing.length}/${expected.length} in nav, ${withSamples.length - samplesMissing.length}/${withSamples.length} code samples shown`,
+          screenshot: [shotTop, shotNav, await screenshot(page, `${name}-code-sample.png`)],
+        });
+      } finally {
+        await context.close();
+      }
+    },
+  );
 
   it("enterprise-manager: GET /replicaSessions/{ID} shows its XML example on the application/xml tab, and every operation has XML and JSON examples", async () => {
     const api = all.find((a) => a.name === "enterprise-manager");
@@ -154,7 +204,8 @@ describe("docs site in Chromium", () => {
       await page.goto(pageUrl, { waitUntil: "load" });
       await waitForRedoc(page);
       const nav = await navOperations(page);
-      const hrefOf = (operationId: string) => nav.find((item) => item.href.toLowerCase().endsWith(`/${operationId.toLowerCase()}`))?.href;
+      const hrefOf = (operationId: string) =>
+        nav.find((item) => item.href.toLowerCase().endsWith(`/${operationId.toLowerCase()}`))?.href;
 
       // The seed example, on the application/xml tab of GET /replicaSessions/{ID}'s 200 response.
       const replicaHref = hrefOf("getReplicaSession");

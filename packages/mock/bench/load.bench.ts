@@ -24,14 +24,24 @@ function get(agent: http.Agent, url: URL, headers: Record<string, string>, expec
     const req = http.get(url, { agent, headers }, (res) => {
       let bytes = 0;
       res.on("data", (c: Buffer) => (bytes += c.length));
-      res.on("end", () => (res.statusCode === 200 && bytes === expectBytes ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}, ${bytes} bytes`))));
+      res.on("end", () =>
+        res.statusCode === 200 && bytes === expectBytes
+          ? resolve(performance.now() - started)
+          : reject(new Error(`HTTP ${res.statusCode}, ${bytes} bytes`)),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
   });
 }
 
-async function load(name: string, url: URL, headers: Record<string, string>, bytes: number, count: number): Promise<Result> {
+async function load(
+  name: string,
+  url: URL,
+  headers: Record<string, string>,
+  bytes: number,
+  count: number,
+): Promise<Result> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const times: number[] = [];
   let errors = 0;
@@ -66,8 +76,12 @@ async function rawTwin(status: number, contentType: string, body: Buffer): Promi
 }
 
 const mock = await startMock({ api: "enterprise-manager", port: 0 });
-console.log(`veeam-mock load bench: Prism started in ${(mock.prism.startupMs / 1000).toFixed(2)} s (mock ready in ${(mock.startupMs / 1000).toFixed(2)} s)`);
-console.log(`${REQUESTS} requests, concurrency ${CONCURRENCY}, after ${WARMUP} warm-up requests each; GET /api/backupSessions/{ID} with a session header\n`);
+console.log(
+  `veeam-mock load bench: Prism started in ${(mock.prism.startupMs / 1000).toFixed(2)} s (mock ready in ${(mock.startupMs / 1000).toFixed(2)} s)`,
+);
+console.log(
+  `${REQUESTS} requests, concurrency ${CONCURRENCY}, after ${WARMUP} warm-up requests each; GET /api/backupSessions/{ID} with a session header\n`,
+);
 
 const rows: Array<[Result, Result, Result]> = [];
 let failed = false;
@@ -93,8 +107,11 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const num = (n: number, d = 0) => n.toFixed(d).padStart(8);
 console.log(`${pad("contender", 40)}   req/s   p50 ms   p99 ms  errors`);
 for (const [m, r, p] of rows) {
-  for (const x of [m, r, p]) console.log(`${pad(x.name, 40)}${num(x.rps)}${num(x.p50, 2)} ${num(x.p99, 2)}${String(x.errors).padStart(8)}`);
-  console.log(`${pad("  ratio mock / raw", 40)}${num(m.rps / r.rps, 3)}${num(m.p50 / r.p50, 2)}x${num(m.p99 / r.p99, 2)}x\n`);
+  for (const x of [m, r, p])
+    console.log(`${pad(x.name, 40)}${num(x.rps)}${num(x.p50, 2)} ${num(x.p99, 2)}${String(x.errors).padStart(8)}`);
+  console.log(
+    `${pad("  ratio mock / raw", 40)}${num(m.rps / r.rps, 3)}${num(m.p50 / r.p50, 2)}x${num(m.p99 / r.p99, 2)}x\n`,
+  );
 }
 if (failed) {
   console.error("errors: the mock must answer every request");

@@ -19,7 +19,8 @@ if (typeof process.send === "function") {
     const server = createServer.apply(this, args);
     server.once("listening", () => {
       const address = server.address();
-      if (address && typeof address === "object") process.send?.({ type: "listening", port: address.port, address: address.address });
+      if (address && typeof address === "object")
+        process.send?.({ type: "listening", port: address.port, address: address.address });
     });
     return server;
   };

@@ -1,7 +1,16 @@
 // veeam-mock: Prism mock servers (or a validation proxy) for the Veeam session APIs.
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { API_TITLES, APIS, DEFAULT_PORTS, startMocks, startProxy, type ApiName, type Exchange, type MockServer } from "./index.js";
+import {
+  API_TITLES,
+  APIS,
+  DEFAULT_PORTS,
+  startMocks,
+  startProxy,
+  type ApiName,
+  type Exchange,
+  type MockServer,
+} from "./index.js";
 import { formatViolation } from "./violations.js";
 
 const require = createRequire(import.meta.url);
@@ -52,7 +61,8 @@ function apiName(value: string | undefined, allowAll: boolean): ApiName[] {
 function portOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port ${value} is not a port number (0-65535)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--port ${value} is not a port number (0-65535)`);
   return n;
 }
 
@@ -68,13 +78,19 @@ function reporter(quiet: boolean, proxy: boolean, many: boolean) {
     counts.violations += e.violations.length;
     if (!quiet) {
       const tag = many ? `${SHORT[e.api].padEnd(5)} ` : "";
-      const found = e.violations.length ? `  ${e.violations.length} violation${e.violations.length > 1 ? "s" : ""}` : "";
-      console.log(`${time()} ${tag}${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"} (${Math.round(e.ms)} ms)${found}`);
+      const found = e.violations.length
+        ? `  ${e.violations.length} violation${e.violations.length > 1 ? "s" : ""}`
+        : "";
+      console.log(
+        `${time()} ${tag}${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"} (${Math.round(e.ms)} ms)${found}`,
+      );
     }
     if (proxy || !quiet) for (const v of e.violations) console.log(`  ✗ ${e.method} ${e.url} ${formatViolation(v)}`);
     if (proxy && !xmlNote && e.mediaType?.includes("xml")) {
       xmlNote = true;
-      console.log("  note: Prism checks status, headers and JSON bodies; it cannot validate XML bodies (record them and validate with @veeam-sessions/contract).");
+      console.log(
+        "  note: Prism checks status, headers and JSON bodies; it cannot validate XML bodies (record them and validate with @veeam-sessions/contract).",
+      );
     }
   };
   return { log, counts };
@@ -109,7 +125,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (the only command is "proxy")`);
-  if (!proxy) for (const flag of ["upstream", "errors", "insecure"] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for "veeam-mock proxy"`);
+  if (!proxy)
+    for (const flag of ["upstream", "errors", "insecure"] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} is for "veeam-mock proxy"`);
   if (proxy && values.dynamic) throw new UsageError(`--dynamic is for the mock, not the proxy`);
 
   const apis = apiName(values.api, !proxy);
@@ -120,21 +138,45 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   let servers: MockServer[];
   if (proxy) {
-    if (!values.upstream) throw new UsageError(`--upstream is required: the server's base URL, e.g. https://em.corp:9398/api`);
+    if (!values.upstream)
+      throw new UsageError(`--upstream is required: the server's base URL, e.g. https://em.corp:9398/api`);
     servers = [
-      await startProxy({ api: apis[0]!, upstream: values.upstream, port, host, errors: values.errors, insecure: values.insecure, cors: values.cors, onExchange: report.log, prismLog }),
+      await startProxy({
+        api: apis[0]!,
+        upstream: values.upstream,
+        port,
+        host,
+        errors: values.errors,
+        insecure: values.insecure,
+        cors: values.cors,
+        onExchange: report.log,
+        prismLog,
+      }),
     ];
   } else {
-    servers = await startMocks(apis, { port, host, dynamic: values.dynamic, cors: values.cors, onExchange: report.log, prismLog });
+    servers = await startMocks(apis, {
+      port,
+      host,
+      dynamic: values.dynamic,
+      cors: values.cors,
+      onExchange: report.log,
+      prismLog,
+    });
   }
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const width = Math.max(...servers.map((s) => API_TITLES[s.api].length));
   if (proxy) {
-    console.log(`veeam-mock proxy: Prism ${PRISM_VERSION} validation proxy, ready in ${seconds(performance.now() - started)}`);
+    console.log(
+      `veeam-mock proxy: Prism ${PRISM_VERSION} validation proxy, ready in ${seconds(performance.now() - started)}`,
+    );
     for (const s of servers) console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}  →  ${values.upstream}`);
-    console.log("Every answer is checked against the contract; each violation prints on a line starting with ✗. Ctrl-C stops.");
+    console.log(
+      "Every answer is checked against the contract; each violation prints on a line starting with ✗. Ctrl-C stops.",
+    );
   } else {
-    console.log(`veeam-mock: Prism ${PRISM_VERSION} mock${values.dynamic ? " (dynamic JSON)" : ""}, ready in ${seconds(performance.now() - started)}`);
+    console.log(
+      `veeam-mock: Prism ${PRISM_VERSION} mock${values.dynamic ? " (dynamic JSON)" : ""}, ready in ${seconds(performance.now() - started)}`,
+    );
     for (const s of servers) {
       const extra = s.api === "backup-for-azure" ? `  (token: ${s.origin}/api/oauth2/token)` : "";
       console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}${extra}`);
@@ -152,7 +194,9 @@ async function main(argv: string[]): Promise<number> {
       stopping = true;
       void Promise.all(servers.map((s) => s.stop())).then(() => {
         const c = report.counts;
-        console.log(`veeam-mock: stopped (${c.requests} request${c.requests === 1 ? "" : "s"}${proxy ? `, ${c.violating} with violations, ${c.violations} violations` : ""}).`);
+        console.log(
+          `veeam-mock: stopped (${c.requests} request${c.requests === 1 ? "" : "s"}${proxy ? `, ${c.violating} with violations, ${c.violations} violations` : ""}).`,
+        );
         resolve();
       });
     };
@@ -171,7 +215,8 @@ main(argv[0] === "--" ? argv.slice(1) : argv).then(
   (error: unknown) => {
     const code = (error as { code?: string }).code;
     let message = error instanceof Error ? error.message : String(error);
-    if (code === "EADDRINUSE") message = message.replace(/pick another port.*$/, "pick another with --port N, or --port 0 for a free one");
+    if (code === "EADDRINUSE")
+      message = message.replace(/pick another port.*$/, "pick another with --port N, or --port 0 for a free one");
     const usage = error instanceof UsageError || code?.startsWith("ERR_PARSE_ARGS");
     console.error(`veeam-mock: ${message}${usage ? "\nSee veeam-mock --help." : ""}`);
     process.exitCode = usage ? 2 : 1;

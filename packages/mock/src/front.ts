@@ -39,7 +39,15 @@ export interface FrontOptions {
   prismExited: () => string | undefined;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+]);
 const EM_OFFERS = ["application/xml", "application/json"] as const;
 
 export function createFront(options: FrontOptions): http.Server & { agent: http.Agent } {
@@ -49,13 +57,15 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     const prismPort = options.prismPort();
     headers.host = `127.0.0.1:${prismPort}`;
     let wanted: string | undefined;
     const accept = headers.accept as string | undefined;
     const mock = options.mode === "mock";
-    if (mock && !em && accept && !/problem\+json|\*\/\*/i.test(accept)) headers.accept = `${accept}, application/problem+json`;
+    if (mock && !em && accept && !/problem\+json|\*\/\*/i.test(accept))
+      headers.accept = `${accept}, application/problem+json`;
     if (em) {
       if (!headers.accept) headers.accept = "*/*";
       wanted = negotiate(headers.accept as string, EM_OFFERS);
@@ -64,43 +74,61 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
       }
     }
 
-    const upstream = http.request({ host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on("data", (c: Buffer) => chunks.push(c));
-      answer.on("error", (error) => fail(error));
-      answer.on("end", () => {
-        let body = Buffer.concat(chunks);
-        let mediaType = answer.headers["content-type"];
-        const xml = isXml(mediaType);
-        if (mock && em && wanted === "application/json" && xml) {
-          const twin = options.twins.get(body.toString("utf8").trim());
-          if (twin !== undefined) {
-            body = Buffer.from(twin);
-            mediaType = "application/json";
+    const upstream = http.request(
+      { host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (c: Buffer) => chunks.push(c));
+        answer.on("error", (error) => fail(error));
+        answer.on("end", () => {
+          let body = Buffer.concat(chunks);
+          let mediaType = answer.headers["content-type"];
+          const xml = isXml(mediaType);
+          if (mock && em && wanted === "application/json" && xml) {
+            const twin = options.twins.get(body.toString("utf8").trim());
+            if (twin !== undefined) {
+              body = Buffer.from(twin);
+              mediaType = "application/json";
+            }
           }
-        }
-        const violations = dropXmlBodyFindings(parseViolations(answer.headers["sl-violations"]), xml, "response");
-        const out: http.OutgoingHttpHeaders = {};
-        for (const [name, value] of Object.entries(answer.headers)) {
-          if (HOP_BY_HOP.has(name) || name === "content-length" || name === "content-type" || name === "sl-violations" || value === undefined) continue;
-          out[name] = value;
-        }
-        if (mediaType) out["content-type"] = mediaType;
-        if (violations.length) out["sl-violations"] = JSON.stringify(violations.map((v) => ({ location: v.location.split("."), severity: v.severity[0]!.toUpperCase() + v.severity.slice(1), code: v.code, message: v.message })));
-        if (answer.statusCode !== 204 && answer.statusCode !== 304) out["content-length"] = body.length;
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
-        res.end(body);
-        options.onExchange?.({
-          api: options.api,
-          method: req.method ?? "GET",
-          url: req.url ?? "/",
-          status: answer.statusCode ?? 502,
-          mediaType: mediaType?.split(";")[0]?.trim(),
-          ms: performance.now() - started,
-          violations,
+          const violations = dropXmlBodyFindings(parseViolations(answer.headers["sl-violations"]), xml, "response");
+          const out: http.OutgoingHttpHeaders = {};
+          for (const [name, value] of Object.entries(answer.headers)) {
+            if (
+              HOP_BY_HOP.has(name) ||
+              name === "content-length" ||
+              name === "content-type" ||
+              name === "sl-violations" ||
+              value === undefined
+            )
+              continue;
+            out[name] = value;
+          }
+          if (mediaType) out["content-type"] = mediaType;
+          if (violations.length)
+            out["sl-violations"] = JSON.stringify(
+              violations.map((v) => ({
+                location: v.location.split("."),
+                severity: v.severity[0]!.toUpperCase() + v.severity.slice(1),
+                code: v.code,
+                message: v.message,
+              })),
+            );
+          if (answer.statusCode !== 204 && answer.statusCode !== 304) out["content-length"] = body.length;
+          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+          res.end(body);
+          options.onExchange?.({
+            api: options.api,
+            method: req.method ?? "GET",
+            url: req.url ?? "/",
+            status: answer.statusCode ?? 502,
+            mediaType: mediaType?.split(";")[0]?.trim(),
+            ms: performance.now() - started,
+            violations,
+          });
         });
-      });
-    });
+      },
+    );
     upstream.on("error", fail);
     req.pipe(upstream);
 
@@ -111,8 +139,18 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
       }
       const gone = options.prismExited();
       const text = `veeam-mock: Prism ${gone ? `is not running (${gone})` : `did not answer (${error.message})`}\n`;
-      res.writeHead(502, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
-      options.onExchange?.({ api: options.api, method: req.method ?? "GET", url: req.url ?? "/", status: 502, mediaType: "text/plain", ms: performance.now() - started, violations: [] });
+      res
+        .writeHead(502, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text) })
+        .end(text);
+      options.onExchange?.({
+        api: options.api,
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        status: 502,
+        mediaType: "text/plain",
+        ms: performance.now() - started,
+        violations: [],
+      });
     }
   });
   server.keepAliveTimeout = 5000;

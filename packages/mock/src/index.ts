@@ -12,7 +12,10 @@ export { formatViolation, parseViolations } from "./violations.js";
 export { APIS, specPath } from "./spec.js";
 
 /** Where the CLI (and `startMock` without `port`) listens: EM 4010, Azure 4011. */
-export const DEFAULT_PORTS: Readonly<Record<ApiName, number>> = { "enterprise-manager": 4010, "backup-for-azure": 4011 };
+export const DEFAULT_PORTS: Readonly<Record<ApiName, number>> = {
+  "enterprise-manager": 4010,
+  "backup-for-azure": 4011,
+};
 export const API_TITLES: Readonly<Record<ApiName, string>> = {
   "enterprise-manager": "Enterprise Manager",
   "backup-for-azure": "Backup for Microsoft Azure",
@@ -82,9 +85,18 @@ export async function startMock(options: MockOptions): Promise<MockServer> {
 }
 
 /** Starts one mock per API (in parallel); `port` applies to the first, each next one takes port + 1 (0 stays 0). */
-export async function startMocks(apis: readonly ApiName[] = APIS, options: Omit<MockOptions, "api"> = {}): Promise<MockServer[]> {
+export async function startMocks(
+  apis: readonly ApiName[] = APIS,
+  options: Omit<MockOptions, "api"> = {},
+): Promise<MockServer[]> {
   const results = await Promise.allSettled(
-    apis.map((api, i) => startMock({ ...options, api, port: options.port === undefined ? DEFAULT_PORTS[api] : options.port === 0 ? 0 : options.port + i })),
+    apis.map((api, i) =>
+      startMock({
+        ...options,
+        api,
+        port: options.port === undefined ? DEFAULT_PORTS[api] : options.port === 0 ? 0 : options.port + i,
+      }),
+    ),
   );
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
@@ -140,7 +152,14 @@ async function start(
   await new Promise<void>((resolve, reject) => {
     front.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
-        reject(Object.assign(new Error(`port ${port} on ${host} is in use (another veeam-mock?): pick another port, or port 0 for a free one`), { code: error.code }));
+        reject(
+          Object.assign(
+            new Error(
+              `port ${port} on ${host} is in use (another veeam-mock?): pick another port, or port 0 for a free one`,
+            ),
+            { code: error.code },
+          ),
+        );
       } else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
         reject(Object.assign(new Error(`cannot listen on ${host}: no such local address`), { code: error.code }));
       } else reject(error);

@@ -16,7 +16,8 @@ export function negotiate(accept: string | undefined, offers: readonly string[])
     let match: { q: number; specificity: number; index: number } | undefined;
     for (const r of ranges) {
       const [rt, rs] = r.range.split("/");
-      const specificity = rt === type && rs === subtype ? 2 : rt === type && rs === "*" ? 1 : rt === "*" && rs === "*" ? 0 : -1;
+      const specificity =
+        rt === type && rs === subtype ? 2 : rt === type && rs === "*" ? 1 : rt === "*" && rs === "*" ? 0 : -1;
       if (specificity < 0) continue;
       if (!match || specificity > match.specificity) match = { q: r.q, specificity, index: r.index };
     }
@@ -24,13 +25,15 @@ export function negotiate(accept: string | undefined, offers: readonly string[])
     const better =
       !best ||
       match.q > best.q ||
-      (match.q === best.q && (match.specificity > best.specificity || (match.specificity === best.specificity && match.index < best.index)));
+      (match.q === best.q &&
+        (match.specificity > best.specificity || (match.specificity === best.specificity && match.index < best.index)));
     if (better) best = { offer, order, ...match };
   });
   return best?.offer;
 }
 
-export const isXml = (mediaType: string | undefined) => !!mediaType && /^(application|text)\/([\w.+-]+\+)?xml\b/i.test(mediaType);
+export const isXml = (mediaType: string | undefined) =>
+  !!mediaType && /^(application|text)\/([\w.+-]+\+)?xml\b/i.test(mediaType);
 
 /** Adds a preference to a Prefer header, replacing one of the same name. */
 export function withPreference(prefer: string | undefined, name: string, value: string): string {

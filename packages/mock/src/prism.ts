@@ -31,11 +31,15 @@ const KEEP = 60;
 
 export async function startPrism(options: PrismProcessOptions): Promise<PrismProcess> {
   const started = performance.now();
-  const child: ChildProcess = fork(CHILD, [...options.args, "--port", "0", "--host", "127.0.0.1", "--verboseLevel", options.logLevel], {
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    env: { ...process.env, ...options.env, FORCE_COLOR: "0" },
-    execArgv: [],
-  });
+  const child: ChildProcess = fork(
+    CHILD,
+    [...options.args, "--port", "0", "--host", "127.0.0.1", "--verboseLevel", options.logLevel],
+    {
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: { ...process.env, ...options.env, FORCE_COLOR: "0" },
+      execArgv: [],
+    },
+  );
   // The last lines Prism printed, for error messages; always drained so Prism never blocks on a full pipe.
   const tail: string[] = [];
   const onLine = (line: string) => {

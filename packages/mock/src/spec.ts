@@ -18,7 +18,10 @@ export function specPath(api: ApiName, ext: "json" | "yaml" = "json"): string {
   try {
     return require.resolve(`@veeam-sessions/spec/${api}.${ext}`);
   } catch (error) {
-    throw new Error(`the bundled ${api} spec is missing: run \`npx -y pnpm@10.34.8 --filter @veeam-sessions/spec bundle\` first (${(error as Error).message})`, { cause: error });
+    throw new Error(
+      `the bundled ${api} spec is missing: run \`npx -y pnpm@10.34.8 --filter @veeam-sessions/spec bundle\` first (${(error as Error).message})`,
+      { cause: error },
+    );
   }
 }
 
@@ -35,7 +38,10 @@ export function loadSpec(api: ApiName): Json {
 export function deref(doc: Json, node: Json | undefined): Json | undefined {
   let n = node;
   for (let i = 0; n && typeof n.$ref === "string" && i < 32; i++) {
-    n = (n.$ref as string).slice(2).split("/").reduce((acc: Json | undefined, key: string) => acc?.[key], doc);
+    n = (n.$ref as string)
+      .slice(2)
+      .split("/")
+      .reduce((acc: Json | undefined, key: string) => acc?.[key], doc);
   }
   return n;
 }
@@ -108,7 +114,9 @@ export function splitUpstream(source: Json, upstream: string): { target: string;
   });
   const match = new RegExp(`^(.*?)${pattern}$`).exec(url.pathname.replace(/\/+$/, ""));
   if (!match) {
-    throw new Error(`--upstream ${upstream} must end with the API's base path ${template || "/"} (e.g. https://host${template.replace("{version}", "v1")})`);
+    throw new Error(
+      `--upstream ${upstream} must end with the API's base path ${template || "/"} (e.g. https://host${template.replace("{version}", "v1")})`,
+    );
   }
   const vars: Record<string, string> = {};
   names.forEach((name, i) => (vars[name] = match[i + 2]!));

@@ -31,14 +31,20 @@ export function parseViolations(header: string | string[] | undefined): Violatio
   } catch {
     // Truncated: keep every complete entry, then say that some were lost.
     const out: Violation[] = [];
-    for (const m of text.matchAll(/\{"location":\[[^\]]*\],"severity":"[^"]*","code":(?:"[^"]*"|\d+),"message":"(?:[^"\\]|\\.)*"\}/g)) {
+    for (const m of text.matchAll(
+      /\{"location":\[[^\]]*\],"severity":"[^"]*","code":(?:"[^"]*"|\d+),"message":"(?:[^"\\]|\\.)*"\}/g,
+    )) {
       try {
         out.push(toViolation(JSON.parse(m[0]) as Raw));
       } catch {
         /* skip */
       }
     }
-    out.push({ location: "response", severity: "error", message: "more violations than Prism's sl-violations header holds (run with --verbose for Prism's log)" });
+    out.push({
+      location: "response",
+      severity: "error",
+      message: "more violations than Prism's sl-violations header holds (run with --verbose for Prism's log)",
+    });
     return unique(out);
   }
 }
@@ -58,7 +64,11 @@ function unique(list: Violation[]): Violation[] {
  * Prism validates an XML body as if it were JSON (it checks the string against the schema), so
  * every XML body "must be object". Such findings say nothing about the contract: drop them.
  */
-export function dropXmlBodyFindings(violations: Violation[], mediaTypeIsXml: boolean, side: "request" | "response"): Violation[] {
+export function dropXmlBodyFindings(
+  violations: Violation[],
+  mediaTypeIsXml: boolean,
+  side: "request" | "response",
+): Violation[] {
   if (!mediaTypeIsXml) return violations;
   return violations.filter((v) => !(v.location === `${side}.body` || v.location.startsWith(`${side}.body.`)));
 }

@@ -25,11 +25,17 @@ describe("client", () => {
     expect(mock.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
     await az.logon();
     expect(az.grants).toEqual({ password: 1, refresh: 0 });
-    expect(exchanges.find((e) => e.method === "POST")).toMatchObject({ url: "/api/oauth2/token", status: 200, mediaType: "application/json" });
+    expect(exchanges.find((e) => e.method === "POST")).toMatchObject({
+      url: "/api/oauth2/token",
+      status: 200,
+      mediaType: "application/json",
+    });
   });
 
   it("listJobSessions: GET /jobSessions → 200, the page example", async () => {
-    const { data, response } = await az.GET("/jobSessions", { params: { query: { Offset: 0, Limit: 4, Status: ["Error", "Warning"] } } });
+    const { data, response } = await az.GET("/jobSessions", {
+      params: { query: { Offset: 0, Limit: 4, Status: ["Error", "Warning"] } },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(data).toEqual(first(byId("listJobSessions").examples["application/json"]));
@@ -40,7 +46,10 @@ describe("client", () => {
     const seed = await az.GET("/jobSessions/{sessionId}", { params: { path: { sessionId: "39" } } });
     expect(seed.response.status).toBe(200);
     expect(seed.data).toEqual(first(op.examples["application/json"]));
-    const running = await az.GET("/jobSessions/{sessionId}", { params: { path: { sessionId: "42" } }, headers: { Prefer: "example=running" } });
+    const running = await az.GET("/jobSessions/{sessionId}", {
+      params: { path: { sessionId: "42" } },
+      headers: { Prefer: "example=running" },
+    });
     expect(running.data).toEqual(op.examples["application/json"]!.running);
   });
 
@@ -51,20 +60,28 @@ describe("client", () => {
   });
 
   it("stopJobSession: POST /jobSessions/{sessionId}/stop → 204", async () => {
-    const { data, response } = await az.POST("/jobSessions/{sessionId}/stop", { params: { path: { sessionId: "42" } } });
+    const { data, response } = await az.POST("/jobSessions/{sessionId}/stop", {
+      params: { path: { sessionId: "42" } },
+    });
     expect(response.status).toBe(204);
     expect(data).toBeUndefined();
   });
 
   it("Prefer: code=404 → the problem+json example", async () => {
-    const { error, response } = await az.GET("/jobSessions/{sessionId}", { params: { path: { sessionId: "9" } }, headers: { Prefer: "code=404" } });
+    const { error, response } = await az.GET("/jobSessions/{sessionId}", {
+      params: { path: { sessionId: "9" } },
+      headers: { Prefer: "code=404" },
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(error).toEqual(errorExample(doc, "/jobSessions/{sessionId}", "GET", 404)["application/problem+json"]);
   });
 
   it("paginate() follows totalCount over the same example page (the mock keeps no state)", async () => {
-    const page = first(byId("listJobSessions").examples["application/json"]) as { totalCount: number; results: unknown[] };
+    const page = first(byId("listJobSessions").examples["application/json"]) as {
+      totalCount: number;
+      results: unknown[];
+    };
     const seen = [];
     for await (const s of paginate(az, "/jobSessions", { pageSize: 4 })) seen.push(s);
     expect(seen).toHaveLength(Math.ceil(page.totalCount / page.results.length) * page.results.length);
@@ -101,12 +118,18 @@ describe("raw", () => {
   });
 
   it("any bearer token is accepted; the versioned token path does not exist", async () => {
-    expect((await fetch(`${mock.url}/jobSessions`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await fetch(`${mock.url}/jobSessions`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      200,
+    );
     expect((await fetch(`${mock.url}/oauth2/token`, { method: "POST" })).status).toBe(404);
   });
 
   it("every operation was exercised", () => {
-    const hit = new Set(exchanges.map((e) => `${e.method} ${e.url.split("?")[0]!.replace(/\/jobSessions\/[^/]+/, "/jobSessions/{sessionId}")}`));
+    const hit = new Set(
+      exchanges.map(
+        (e) => `${e.method} ${e.url.split("?")[0]!.replace(/\/jobSessions\/[^/]+/, "/jobSessions/{sessionId}")}`,
+      ),
+    );
     for (const op of ops) {
       const prefix = op.path === "/oauth2/token" ? "/api" : "/api/v1";
       expect(hit, op.operationId).toContain(`${op.method} ${prefix}${op.path}`);

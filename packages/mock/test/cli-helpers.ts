@@ -15,7 +15,10 @@ export interface RunningCli {
 }
 
 export function runCli(args: string[]): RunningCli {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
   let text = "";
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -24,7 +27,9 @@ export function runCli(args: string[]): RunningCli {
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => text,
@@ -44,13 +49,15 @@ export function runCli(args: string[]): RunningCli {
           reject(new Error(`no ${pattern} in the output within ${timeoutMs} ms:\n${text}`));
         }, timeoutMs);
         waiters.add(check);
-        void exited.then(() => setTimeout(() => {
-          if (waiters.has(check)) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`the CLI exited before printing ${pattern}:\n${text}`));
-          }
-        }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (waiters.has(check)) {
+              waiters.delete(check);
+              clearTimeout(timer);
+              reject(new Error(`the CLI exited before printing ${pattern}:\n${text}`));
+            }
+          }, 50),
+        );
         check();
       });
     },

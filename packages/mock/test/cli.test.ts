@@ -21,7 +21,8 @@ describe("veeam-mock", () => {
   it("--help explains the usage, ports and flags", async () => {
     const r = cli(["--help"]);
     expect(await r.exited).toEqual({ code: 0, signal: null });
-    for (const text of ["--api", "--port", "--host", "--dynamic", "4010", "4011", "proxy", "--upstream", "/api/v1"]) expect(r.output()).toContain(text);
+    for (const text of ["--api", "--port", "--host", "--dynamic", "4010", "4011", "proxy", "--upstream", "/api/v1"])
+      expect(r.output()).toContain(text);
   });
 
   it("an unknown api is a usage error (exit 2)", async () => {
@@ -57,7 +58,11 @@ describe("veeam-mock", () => {
     const r = cli(["--api", "all", "--port", "0"]);
     await r.waitFor(/ready in [\d.]+ s/);
     const em = (await r.waitFor(/Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api)\n/))[1]!;
-    const az = (await r.waitFor(/Backup for Microsoft Azure\s+(http:\/\/127\.0\.0\.1:\d+\/api\/v1)\s+\(token: (http:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token)\)/))[1]!;
+    const az = (
+      await r.waitFor(
+        /Backup for Microsoft Azure\s+(http:\/\/127\.0\.0\.1:\d+\/api\/v1)\s+\(token: (http:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token)\)/,
+      )
+    )[1]!;
     const response = await fetch(`${em}/backupSessions`, { headers: { accept: "application/json" } });
     expect(response.status).toBe(401);
     await r.waitFor(/em +GET \/api\/backupSessions → 401 application\/json \(\d+ ms\) {2}1 violation\n/);
@@ -87,21 +92,25 @@ describe.runIf(process.platform === "linux")("no orphans", () => {
     const r = cli(["--api", "em", "--port", "0", "--quiet"]);
     await r.waitFor(/ready in/);
     const { execFileSync } = await import("node:child_process");
-    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(r.child.pid)], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(r.child.pid)], { encoding: "utf8" })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     expect(children.length).toBeGreaterThan(0);
     const args = execFileSync("ps", ["-o", "args=", "-p", children.join(",")], { encoding: "utf8" });
     const doc = /(\S*veeam-mock-[^/\s]+)\/enterprise-manager\.json/.exec(args)?.[1];
     expect(doc && existsSync(doc)).toBe(true);
     r.child.kill("SIGKILL");
     await r.exited;
-    const alive = async () => children.filter((pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const alive = async () =>
+      children.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
     for (let i = 0; i < 50 && (await alive()).length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await alive()).toEqual([]);
     expect(existsSync(doc!)).toBe(false); // the temporary spec went with Prism

@@ -1,7 +1,12 @@
 // The client against the real mock (Prism on the bundled EM spec): every operation, JSON and
 // XML, status, headers, and data equal to the spec's example (XML decodes to its JSON twin).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEnterpriseManagerClient, unwrap, VeeamApiError, type EnterpriseManagerClient } from "@veeam-sessions/client";
+import {
+  createEnterpriseManagerClient,
+  unwrap,
+  VeeamApiError,
+  type EnterpriseManagerClient,
+} from "@veeam-sessions/client";
 import { startMock, type Exchange, type MockServer } from "../src/index.js";
 import { errorExample, first, loadSpec, operations } from "./helpers.js";
 
@@ -29,7 +34,11 @@ const CALLS: Record<string, { path?: Record<string, string>; query?: Record<stri
 };
 const AUTH_OPS = ["logOn", "logOff"]; // the client runs these itself: tested below
 
-type Send = (method: string, path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+type Send = (
+  method: string,
+  path: string,
+  init: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 const send = (client: EnterpriseManagerClient): Send => (client as unknown as { request: Send }).request;
 
 let mock: MockServer;
@@ -42,7 +51,12 @@ afterAll(() => mock?.stop());
 
 describe("every operation is listed", () => {
   it("CALLS covers the spec", () => {
-    expect(Object.keys(CALLS).sort()).toEqual(ops.map((o) => o.operationId).filter((id) => !AUTH_OPS.includes(id)).sort());
+    expect(Object.keys(CALLS).sort()).toEqual(
+      ops
+        .map((o) => o.operationId)
+        .filter((id) => !AUTH_OPS.includes(id))
+        .sort(),
+    );
   });
 });
 
@@ -51,7 +65,11 @@ for (const format of ["json", "xml"] as const) {
   describe(`client, format ${format}`, () => {
     let em: EnterpriseManagerClient;
     beforeAll(() => {
-      em = createEnterpriseManagerClient({ baseUrl: mock.url, auth: { username: "TECH\\svc", password: "secret-pw" }, format });
+      em = createEnterpriseManagerClient({
+        baseUrl: mock.url,
+        auth: { username: "TECH\\svc", password: "secret-pw" },
+        format,
+      });
     });
     afterAll(() => em.logout());
 
@@ -75,13 +93,19 @@ for (const format of ["json", "xml"] as const) {
 
     it("Prefer: example=reference picks the other example", async () => {
       const op = ops.find((o) => o.operationId === "getBackupSession")!;
-      const { data, response } = await em.GET("/backupSessions/{ID}", { params: { path: { ID } }, headers: { Prefer: "example=reference" } });
+      const { data, response } = await em.GET("/backupSessions/{ID}", {
+        params: { path: { ID } },
+        headers: { Prefer: "example=reference" },
+      });
       expect(response.headers.get("content-type")).toBe(mediaType);
       expect(data).toEqual(op.examples["application/json"]!.reference);
     });
 
     it("Prefer: code=404 answers the 404 example, which unwrap() throws", async () => {
-      const result = await em.GET("/backupSessions/{ID}", { params: { path: { ID } }, headers: { Prefer: "code=404" } });
+      const result = await em.GET("/backupSessions/{ID}", {
+        params: { path: { ID } },
+        headers: { Prefer: "code=404" },
+      });
       expect(result.response.status).toBe(404);
       expect(result.response.headers.get("content-type")).toBe(mediaType);
       expect(result.error).toEqual(errorExample(doc, "/backupSessions/{ID}", "GET", 404)["application/json"]);
@@ -102,7 +126,10 @@ describe("logon and logoff, raw", () => {
   const logon = ops.find((o) => o.operationId === "logOn")!;
   for (const mt of ["application/xml", "application/json"]) {
     it(`POST /sessionMngr/ with Basic → 201 ${mt}, X-RestSvcSessionId and the example`, async () => {
-      const response = await fetch(`${mock.url}/sessionMngr/?v=latest`, { method: "POST", headers: { authorization: "Basic VDpw", accept: mt } });
+      const response = await fetch(`${mock.url}/sessionMngr/?v=latest`, {
+        method: "POST",
+        headers: { authorization: "Basic VDpw", accept: mt },
+      });
       expect(response.status).toBe(201);
       expect(response.headers.get("x-restsvcsessionid")).toBe(SESSION_ID);
       expect(response.headers.get("content-type")).toBe(mt);
@@ -112,14 +139,20 @@ describe("logon and logoff, raw", () => {
   }
 
   it("POST /sessionMngr/ without credentials → 401 with WWW-Authenticate", async () => {
-    const response = await fetch(`${mock.url}/sessionMngr/`, { method: "POST", headers: { accept: "application/json" } });
+    const response = await fetch(`${mock.url}/sessionMngr/`, {
+      method: "POST",
+      headers: { accept: "application/json" },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe('Basic Realm="RestSvc"');
     expect(await response.json()).toEqual(errorExample(doc, "/sessionMngr/", "POST", 401)["application/json"]);
   });
 
   it("DELETE /logonSessions/{id} with the session → 204, no body", async () => {
-    const response = await fetch(`${mock.url}/logonSessions/44cfbdbe-5a95-4156-8867-91f069b7c2cc`, { method: "DELETE", headers: { "x-restsvcsessionid": SESSION_ID } });
+    const response = await fetch(`${mock.url}/logonSessions/44cfbdbe-5a95-4156-8867-91f069b7c2cc`, {
+      method: "DELETE",
+      headers: { "x-restsvcsessionid": SESSION_ID },
+    });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe("");
   });
@@ -144,7 +177,9 @@ describe("auth, media types and paths, raw", () => {
   });
 
   it("the session cookie works as well as the header", async () => {
-    const response = await fetch(`${mock.url}/backupSessions`, { headers: { cookie: `X-RestSvcSessionId=${SESSION_ID}`, accept: "application/json" } });
+    const response = await fetch(`${mock.url}/backupSessions`, {
+      headers: { cookie: `X-RestSvcSessionId=${SESSION_ID}`, accept: "application/json" },
+    });
     expect(response.status).toBe(200);
   });
 
@@ -158,7 +193,9 @@ describe("auth, media types and paths, raw", () => {
   });
 
   it("a bad parameter → 400 with the Error example (JSON when asked), Prism's finding in sl-violations", async () => {
-    const response = await fetch(`${mock.url}/query`, { headers: { accept: "application/json", "x-restsvcsessionid": SESSION_ID } });
+    const response = await fetch(`${mock.url}/query`, {
+      headers: { accept: "application/json", "x-restsvcsessionid": SESSION_ID },
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual(errorExample(doc, "/query", "GET", 400)["application/json"]);
     expect(JSON.parse(response.headers.get("sl-violations")!)).toEqual([
@@ -176,7 +213,9 @@ describe("auth, media types and paths, raw", () => {
     const headers = { accept: "application/json", "x-restsvcsessionid": SESSION_ID };
     expect((await fetch(`${mock.url}/backupSessions/${ID}?__code=404`, { headers })).status).toBe(404);
     const ref = await fetch(`${mock.url}/backupSessions/${ID}?__example=reference`, { headers });
-    expect(await ref.json()).toEqual(ops.find((o) => o.operationId === "getBackupSession")!.examples["application/json"]!.reference);
+    expect(await ref.json()).toEqual(
+      ops.find((o) => o.operationId === "getBackupSession")!.examples["application/json"]!.reference,
+    );
   });
 
   it("XML answers carry no false 'body must be object' violation", async () => {
@@ -189,7 +228,9 @@ describe("auth, media types and paths, raw", () => {
     expect(mock.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     const outside = await fetch(`${mock.origin}/backupSessions`, { headers: { "x-restsvcsessionid": SESSION_ID } });
     expect(outside.status).toBe(404);
-    const inside = await fetch(`${mock.origin}/api/replicaSessions/${ID}`, { headers: { "x-restsvcsessionid": SESSION_ID } });
+    const inside = await fetch(`${mock.origin}/api/replicaSessions/${ID}`, {
+      headers: { "x-restsvcsessionid": SESSION_ID },
+    });
     expect(inside.status).toBe(200);
   });
 

@@ -15,7 +15,11 @@ export function loadSpec(api: "enterprise-manager" | "backup-for-azure"): Json {
 
 export function deref(doc: Json, node: Json | undefined): Json {
   let n = node;
-  while (n && typeof n.$ref === "string") n = (n.$ref as string).slice(2).split("/").reduce((acc: Json, k: string) => acc[k], doc);
+  while (n && typeof n.$ref === "string")
+    n = (n.$ref as string)
+      .slice(2)
+      .split("/")
+      .reduce((acc: Json, k: string) => acc[k], doc);
   return n as Json;
 }
 
@@ -39,7 +43,13 @@ export function operations(doc: Json): SpecOperation[] {
       const op = (item as Json)[method] as Json | undefined;
       if (!op) continue;
       const [status, ref] = Object.entries(op.responses as Json).find(([s]) => s.startsWith("2"))!;
-      out.push({ method: method.toUpperCase(), path, operationId: op.operationId as string, status: Number(status), ...responseParts(doc, ref as Json) });
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        operationId: op.operationId as string,
+        status: Number(status),
+        ...responseParts(doc, ref as Json),
+      });
     }
   }
   return out;
@@ -50,7 +60,8 @@ export function responseParts(doc: Json, ref: Json): Pick<SpecOperation, "exampl
   const examples: SpecOperation["examples"] = {};
   for (const [mt, content] of Object.entries((response.content ?? {}) as Json)) {
     examples[mt] = {};
-    for (const [key, ex] of Object.entries(((content as Json).examples ?? {}) as Json)) examples[mt]![key] = deref(doc, ex as Json).value;
+    for (const [key, ex] of Object.entries(((content as Json).examples ?? {}) as Json))
+      examples[mt]![key] = deref(doc, ex as Json).value;
   }
   const headers: Record<string, unknown> = {};
   for (const [name, h] of Object.entries((response.headers ?? {}) as Json)) {
@@ -66,10 +77,13 @@ export function errorExample(doc: Json, path: string, method: string, status: nu
   return Object.fromEntries(Object.entries(parts.examples).map(([mt, ex]) => [mt, Object.values(ex)[0]]));
 }
 
-export const first = (examples: Record<string, unknown> | undefined) => (examples ? Object.values(examples)[0] : undefined);
+export const first = (examples: Record<string, unknown> | undefined) =>
+  examples ? Object.values(examples)[0] : undefined;
 
 /** A throwaway HTTP server on 127.0.0.1 and a free port. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; port: number; close(): Promise<void> }> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

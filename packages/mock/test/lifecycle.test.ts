@@ -31,7 +31,10 @@ describe("two mocks on port 0 (through the vitest globalSetup helper)", () => {
     const em = new URL(urls["enterprise-manager"]!);
     const az = new URL(urls["backup-for-azure"]!);
     expect(em.port).not.toBe(az.port);
-    const [a, b] = await Promise.all([fetch(`${em.href}/backupSessions`, { headers: SESSION }), fetch(`${az.href}/jobSessions`, { headers: { authorization: "Bearer t" } })]);
+    const [a, b] = await Promise.all([
+      fetch(`${em.href}/backupSessions`, { headers: SESSION }),
+      fetch(`${az.href}/jobSessions`, { headers: { authorization: "Bearer t" } }),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
   });
 
@@ -93,6 +96,8 @@ describe("errors", () => {
   });
 
   it("an unknown api is refused", async () => {
-    await expect(startMock({ api: "vbr" as never, port: 0 })).rejects.toThrow(`unknown api "vbr": use enterprise-manager or backup-for-azure`);
+    await expect(startMock({ api: "vbr" as never, port: 0 })).rejects.toThrow(
+      `unknown api "vbr": use enterprise-manager or backup-for-azure`,
+    );
   });
 });

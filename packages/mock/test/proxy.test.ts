@@ -9,14 +9,25 @@ import { runCli } from "./cli-helpers.js";
 
 const em = loadSpec("enterprise-manager");
 const valid = first(operations(em).find((o) => o.operationId === "getBackupSession")!.examples["application/json"]);
-const INVALID = { Type: "BackupJobSession", Href: "https://em/api/backupSessions/x", Name: "x", UID: "urn:veeam:BackupJobSession:x", State: 42, Progress: "lots" };
+const INVALID = {
+  Type: "BackupJobSession",
+  Href: "https://em/api/backupSessions/x",
+  Name: "x",
+  UID: "urn:veeam:BackupJobSession:x",
+  State: 42,
+  Progress: "lots",
+};
 
 describe("veeam-mock proxy (EM, CLI)", () => {
   const seen: Array<{ method: string; url: string; session: string | undefined }> = [];
   let upstream: Awaited<ReturnType<typeof listen>>;
   beforeAll(async () => {
     upstream = await listen((req: IncomingMessage, res) => {
-      seen.push({ method: req.method!, url: req.url!, session: req.headers["x-restsvcsessionid"] as string | undefined });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        session: req.headers["x-restsvcsessionid"] as string | undefined,
+      });
       const body = JSON.stringify(req.url!.includes("/bad") ? INVALID : valid);
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(body);
     });
@@ -43,9 +54,16 @@ describe("veeam-mock proxy (EM, CLI)", () => {
       // The violation lines follow the summary line, possibly in later writes: wait for them too.
       await r.waitFor(/✗ GET \/api\/backupSessions\/bad error response\.body\.State:[^\n]*\n/);
       await r.waitFor(/✗ GET \/api\/backupSessions\/bad error response\.body\.Progress:[^\n]*\n/);
-      const lines = r.output().split("\n").filter((l) => l.startsWith("  ✗ "));
-      expect(lines).toContain("  ✗ GET /api/backupSessions/bad error response.body.State: Response body property State must be string");
-      expect(lines).toContain("  ✗ GET /api/backupSessions/bad error response.body.Progress: Response body property Progress must be integer");
+      const lines = r
+        .output()
+        .split("\n")
+        .filter((l) => l.startsWith("  ✗ "));
+      expect(lines).toContain(
+        "  ✗ GET /api/backupSessions/bad error response.body.State: Response body property State must be string",
+      );
+      expect(lines).toContain(
+        "  ✗ GET /api/backupSessions/bad error response.body.Progress: Response body property Progress must be integer",
+      );
       expect(lines.every((l) => l.includes("/bad"))).toBe(true);
       expect(new Set(lines).size).toBe(lines.length);
 
@@ -79,7 +97,12 @@ describe("startProxy (Azure): the token endpoint stays unversioned upstream", ()
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     });
     const exchanges: Exchange[] = [];
-    const proxy = await startProxy({ api: "backup-for-azure", upstream: `${upstream.url}/api/v1`, port: 0, onExchange: (e) => exchanges.push(e) });
+    const proxy = await startProxy({
+      api: "backup-for-azure",
+      upstream: `${upstream.url}/api/v1`,
+      port: 0,
+      onExchange: (e) => exchanges.push(e),
+    });
     try {
       const client = createBackupForAzureClient({ baseUrl: proxy.url, auth: { username: "admin", password: "pw" } });
       const { data } = await client.GET("/jobSessions", { params: { query: { Limit: 4 } } });

@@ -34,9 +34,16 @@ describe("withPreference", () => {
 describe("violations", () => {
   const entry = (path: string[], message: string) => ({ location: path, severity: "Error", code: "type", message });
   it("parses the header into one violation each, once", () => {
-    const header = JSON.stringify([entry(["response", "body", "State"], "must be string"), entry(["response", "body", "State"], "must be string"), entry(["request"], "Invalid security scheme used")]);
+    const header = JSON.stringify([
+      entry(["response", "body", "State"], "must be string"),
+      entry(["response", "body", "State"], "must be string"),
+      entry(["request"], "Invalid security scheme used"),
+    ]);
     const list = parseViolations(header);
-    expect(list.map(formatViolation)).toEqual(["error response.body.State: must be string", "error request: Invalid security scheme used"]);
+    expect(list.map(formatViolation)).toEqual([
+      "error response.body.State: must be string",
+      "error request: Invalid security scheme used",
+    ]);
   });
 
   it("keeps the complete entries of a truncated header and says so", () => {
@@ -47,7 +54,9 @@ describe("violations", () => {
   });
 
   it("drops Prism's body findings on XML only", () => {
-    const list = parseViolations(JSON.stringify([entry(["response", "body"], "must be object"), entry(["request", "query"], "bad")]));
+    const list = parseViolations(
+      JSON.stringify([entry(["response", "body"], "must be object"), entry(["request", "query"], "bad")]),
+    );
     expect(dropXmlBodyFindings(list, true, "response").map((v) => v.location)).toEqual(["request.query"]);
     expect(dropXmlBodyFindings(list, false, "response")).toHaveLength(2);
   });
@@ -65,7 +74,13 @@ describe("rebase", () => {
     expect(Object.keys(em.doc.paths)).toContain("/api/");
     const az = rebase(loadSpec("backup-for-azure"));
     expect(az.basePath).toBe("/api/v1");
-    expect(Object.keys(az.doc.paths).sort()).toEqual(["/api/oauth2/token", "/api/v1/jobSessions", "/api/v1/jobSessions/{sessionId}", "/api/v1/jobSessions/{sessionId}/log", "/api/v1/jobSessions/{sessionId}/stop"]);
+    expect(Object.keys(az.doc.paths).sort()).toEqual([
+      "/api/oauth2/token",
+      "/api/v1/jobSessions",
+      "/api/v1/jobSessions/{sessionId}",
+      "/api/v1/jobSessions/{sessionId}/log",
+      "/api/v1/jobSessions/{sessionId}/stop",
+    ]);
     expect(rebase(loadSpec("backup-for-azure"), { version: "v8" }).basePath).toBe("/api/v8");
   });
 

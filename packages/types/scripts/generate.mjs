@@ -10,7 +10,9 @@ const dist = join(pkg, "..", "..", "spec", "dist");
 const out = join(pkg, "generated");
 mkdirSync(out, { recursive: true });
 
-const apis = readdirSync(dist).filter((f) => f.endsWith(".json")).sort();
+const apis = readdirSync(dist)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 if (apis.length === 0) {
   console.error(`no bundled specs in ${dist}: run the spec bundle task first (pnpm bundle)`);
   process.exit(1);

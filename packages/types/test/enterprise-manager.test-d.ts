@@ -53,7 +53,9 @@ describe("Enterprise Manager generated types", () => {
     type Content = paths["/replicaSessions/{ID}/replicaTaskSessions"]["get"]["responses"][200]["content"];
     expectTypeOf<Content["application/xml"]>().toEqualTypeOf<Content["application/json"]>();
     // format=Entity gives the collection; without it, references.
-    expectTypeOf<EnterpriseManager.ReplicaTaskSessions | EnterpriseManager.EntityReferences>().toEqualTypeOf<Content["application/json"]>();
+    expectTypeOf<EnterpriseManager.ReplicaTaskSessions | EnterpriseManager.EntityReferences>().toEqualTypeOf<
+      Content["application/json"]
+    >();
   });
 
   test("the logon answer has the session header", () => {

@@ -49,7 +49,10 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-export function generate(count: number, seed = 42): { xml: string; json: string; value: { ReplicaTaskSessions: SessionValue[] } } {
+export function generate(
+  count: number,
+  seed = 42,
+): { xml: string; json: string; value: { ReplicaTaskSessions: SessionValue[] } } {
   const rnd = prng(seed);
   const hex = (n: number): string => {
     let s = "";
@@ -79,9 +82,20 @@ export function generate(count: number, seed = 42): { xml: string; json: string;
     const ended = time(t0 + Math.floor(rnd() * 3_600_000));
     const links: LinkValue[] = [
       { Href: `${base}/backupServers/${uuid()}`, Name: host, Type: "BackupServerReference", Rel: "Up" },
-      { Href: `${base}/replicaSessions/${jobId}`, Name: `Replication Job ${1 + Math.floor(rnd() * 50)}@${created.slice(0, 19).replace("T", " ")}`, Type: "ReplicaJobSessionReference", Rel: "Up" },
+      {
+        Href: `${base}/replicaSessions/${jobId}`,
+        Name: `Replication Job ${1 + Math.floor(rnd() * 50)}@${created.slice(0, 19).replace("T", " ")}`,
+        Type: "ReplicaJobSessionReference",
+        Rel: "Up",
+      },
     ];
-    if (rnd() < 0.3) links.push({ Href: `${base}/vmRestorePoints/${uuid()}`, Name: `${vm}@${created.slice(0, 10)}`, Type: "VmRestorePointReference", Rel: "Related" });
+    if (rnd() < 0.3)
+      links.push({
+        Href: `${base}/vmRestorePoints/${uuid()}`,
+        Name: `${vm}@${created.slice(0, 10)}`,
+        Type: "VmRestorePointReference",
+        Rel: "Related",
+      });
     const result = RESULTS[Math.floor(rnd() * RESULTS.length)]!;
     const item: SessionValue = {
       Href: `${base}/replicaTaskSessions/${id}?format=Entity`,
@@ -103,7 +117,8 @@ export function generate(count: number, seed = 42): { xml: string; json: string;
       `   <ReplicaTaskSession Href="${escapeXml(item.Href)}" Type="${item.Type}" Name="${escapeXml(item.Name)}" UID="${item.UID}" VmDisplayName="${escapeXml(item.VmDisplayName)}">\r\n`,
       "       <Links>\r\n",
       ...links.map(
-        (l) => `           <Link Href="${escapeXml(l.Href)}" Name="${escapeXml(l.Name)}" Type="${l.Type}" Rel="${l.Rel}" />\r\n`,
+        (l) =>
+          `           <Link Href="${escapeXml(l.Href)}" Name="${escapeXml(l.Name)}" Type="${l.Type}" Rel="${l.Rel}" />\r\n`,
       ),
       "       </Links>\r\n",
       `       <JobSessionUid>${item.JobSessionUid}</JobSessionUid>\r\n`,

@@ -131,7 +131,11 @@ function toText(input: XmlInput, maxBytes: number): { text: string; fromBytes: b
   }
 }
 
-function readDecodeOptions(o: DecodeOptions | undefined): { maxBytes: number; maxDepth: number; unknownError: boolean } {
+function readDecodeOptions(o: DecodeOptions | undefined): {
+  maxBytes: number;
+  maxDepth: number;
+  unknownError: boolean;
+} {
   if (o === undefined) return { maxBytes: DEFAULT_MAX_BYTES, maxDepth: DEFAULT_MAX_DEPTH, unknownError: false };
   if (typeof o !== "object" || o === null) throw invalid("options must be an object");
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -149,7 +153,11 @@ function asXmlError(err: unknown, text: string | undefined, offset: number): Xml
   const pos = text === undefined ? { line: 0, column: 0 } : lineColumn(text, offset);
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof RangeError && /call stack/i.test(message)) {
-    return new XmlError("DEPTH_LIMIT", "document (or schema) nesting exhausted the call stack", { ...pos, offset, cause: err });
+    return new XmlError("DEPTH_LIMIT", "document (or schema) nesting exhausted the call stack", {
+      ...pos,
+      offset,
+      cause: err,
+    });
   }
   if (err instanceof RangeError && /string length|allocation|array length/i.test(message)) {
     return new XmlError("SIZE_LIMIT", `input too large to process: ${message}`, { ...pos, offset, cause: err });

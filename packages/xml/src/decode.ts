@@ -12,15 +12,7 @@
 import * as chars from "./chars.js";
 import { XmlError, formatPath, type XmlErrorCode } from "./errors.js";
 import * as plans from "./plan.js";
-import type {
-  ArrayPlan,
-  ChildEntry,
-  ChoicePlan,
-  ItemEntry,
-  ObjectPlan,
-  Plan,
-  ScalarPlan,
-} from "./plan.js";
+import type { ArrayPlan, ChildEntry, ChoicePlan, ItemEntry, ObjectPlan, Plan, ScalarPlan } from "./plan.js";
 import * as schema from "./schema.js";
 
 // Imported bindings copied into module constants: some loaders (tsx/esbuild) compile imports to
@@ -573,7 +565,12 @@ export class Parser {
     }
     let e = q;
     while (e < this.n && e - q < 40 && s.charCodeAt(e) !== 59 && !isWs(s.charCodeAt(e)) && s.charCodeAt(e) !== 60) e++;
-    if (s.charCodeAt(e) === 59 && e > q) this.fail("MALFORMED", `unknown entity &${s.slice(q, e)}; (no DTD, so only the five predefined entities exist)`, p);
+    if (s.charCodeAt(e) === 59 && e > q)
+      this.fail(
+        "MALFORMED",
+        `unknown entity &${s.slice(q, e)}; (no DTD, so only the five predefined entities exist)`,
+        p,
+      );
     return this.fail("MALFORMED", "'&' must start an entity or character reference", p);
   }
 
@@ -610,7 +607,7 @@ export class Parser {
     const s = this.s;
     let out = "";
     let seg = start;
-    for (let p = start; p < end; ) {
+    for (let p = start; p < end;) {
       const c = s.charCodeAt(p);
       if (c === 38) {
         out += s.slice(seg, p);
@@ -634,7 +631,7 @@ export class Parser {
     const s = this.s;
     let out = "";
     let seg = start;
-    for (let p = start; p < end; ) {
+    for (let p = start; p < end;) {
       const c = s.charCodeAt(p);
       if (c === 38) {
         out += s.slice(seg, p);
@@ -781,7 +778,10 @@ export class Parser {
       const lt = this.nextLt.from(vStart);
       if (lt < end) this.fail("MALFORMED", "'<' is not allowed in an attribute value", lt);
       const value =
-        this.nextAmp.from(vStart) < end || this.nextLf.from(vStart) < end || this.nextCr.from(vStart) < end || this.nextTab.from(vStart) < end
+        this.nextAmp.from(vStart) < end ||
+        this.nextLf.from(vStart) < end ||
+        this.nextCr.from(vStart) < end ||
+        this.nextTab.from(vStart) < end
           ? this.decodeAttr(vStart, end)
           : s.slice(vStart, end);
       p = end + 1;
@@ -834,7 +834,8 @@ export class Parser {
       for (let i = 0; i < count; i++) {
         if (this.aNs[i]) continue;
         const key = this.aUri[i] + " " + this.aLocal[i];
-        if (names.has(key)) this.fail("MALFORMED", `duplicate attribute {${this.aUri[i]}}${this.aLocal[i]}`, this.aPos[i]);
+        if (names.has(key))
+          this.fail("MALFORMED", `duplicate attribute {${this.aUri[i]}}${this.aLocal[i]}`, this.aPos[i]);
         names.add(key);
       }
     }

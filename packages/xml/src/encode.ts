@@ -48,7 +48,6 @@ function own(obj: Obj, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
-
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -101,7 +100,8 @@ export class Encoder {
       e = alt;
     }
     name ??= compName;
-    if (name === undefined) this.fail("SCHEMA", "cannot tell the root element's name: the schema has no xml.name and no component name");
+    if (name === undefined)
+      this.fail("SCHEMA", "cannot tell the root element's name: the schema has no xml.name and no component name");
     if (declaration) this.out = '<?xml version="1.0" encoding="utf-8"?>' + (this.indent === "" ? "" : "\n");
     this.element(name, ns ?? "", e.xml.prefix, e, value, { def: "", prefixes: null }, 0, name);
     this.chunks.push(this.out);
@@ -158,7 +158,8 @@ export class Encoder {
           break;
         }
       }
-      if (found === undefined) this.fail("TYPE_MISMATCH", `${describe(value)} matches none of the oneOf/anyOf alternatives`);
+      if (found === undefined)
+        this.fail("TYPE_MISMATCH", `${describe(value)} matches none of the oneOf/anyOf alternatives`);
       cur = found;
     }
     return cur;
@@ -246,7 +247,9 @@ export class Encoder {
       this.close(q, depth);
     } else {
       const text = this.scalar(value, b);
-      this.emit(text === "" ? "<" + q + nsDecl + "/>" : "<" + q + nsDecl + ">" + escapeText(text, this) + "</" + q + ">");
+      this.emit(
+        text === "" ? "<" + q + nsDecl + "/>" : "<" + q + nsDecl + ">" + escapeText(text, this) + "</" + q + ">",
+      );
     }
   }
 
@@ -262,7 +265,16 @@ export class Encoder {
     } else if (e.base.alts !== undefined && value !== null) {
       const alt = this.pick(e, value);
       const name = alt.xml.name ?? alt.refName ?? key;
-      this.element(name, alt.xml.namespace ?? e.xml.namespace ?? parentNs, alt.xml.prefix ?? e.xml.prefix, alt, value, scope, depth, key);
+      this.element(
+        name,
+        alt.xml.namespace ?? e.xml.namespace ?? parentNs,
+        alt.xml.prefix ?? e.xml.prefix,
+        alt,
+        value,
+        scope,
+        depth,
+        key,
+      );
     } else {
       this.element(key, e.xml.namespace ?? parentNs, e.xml.prefix, e, value, scope, depth, key);
     }
@@ -286,10 +298,15 @@ export class Encoder {
       if (ans !== "") {
         let prefix: string | undefined;
         const want = pe.xml.prefix;
-        if (want !== undefined && isNCName(want) && want.toLowerCase() !== "xmlns" && scope.prefixes?.get(want) === ans) prefix = want;
-        if (prefix === undefined && scope.prefixes !== null) for (const [p, u] of scope.prefixes) if (u === ans) prefix = p;
+        if (want !== undefined && isNCName(want) && want.toLowerCase() !== "xmlns" && scope.prefixes?.get(want) === ans)
+          prefix = want;
+        if (prefix === undefined && scope.prefixes !== null)
+          for (const [p, u] of scope.prefixes) if (u === ans) prefix = p;
         if (prefix === undefined) {
-          prefix = want !== undefined && isNCName(want) && want.toLowerCase() !== "xmlns" && !scope.prefixes?.has(want) ? want : undefined;
+          prefix =
+            want !== undefined && isNCName(want) && want.toLowerCase() !== "xmlns" && !scope.prefixes?.has(want)
+              ? want
+              : undefined;
           while (prefix === undefined || scope.prefixes?.has(prefix)) prefix = `ns${++this.generated}`;
           const m = new Map(scope.prefixes ?? []);
           m.set(prefix, ans);
@@ -349,7 +366,8 @@ export class Encoder {
         break;
       case "number":
         if (!Number.isFinite(v)) break;
-        if (types === 0 || (types & T_NUM) !== 0 || ((types & T_INT) !== 0 && Number.isInteger(v))) return numberText(v);
+        if (types === 0 || (types & T_NUM) !== 0 || ((types & T_INT) !== 0 && Number.isInteger(v)))
+          return numberText(v);
         break;
       case "boolean":
         if (types === 0 || (types & T_BOOL) !== 0) return v ? "true" : "false";
@@ -395,7 +413,10 @@ function checkChars(s: string, enc: Encoder): void {
   const m = NOT_XML_CHAR.exec(s);
   if (m !== null) {
     const cp = s.codePointAt(m.index) ?? 0;
-    enc.fail("INVALID_CHARACTER", `U+${cp.toString(16).toUpperCase().padStart(4, "0")} cannot be represented in XML 1.0`);
+    enc.fail(
+      "INVALID_CHARACTER",
+      `U+${cp.toString(16).toUpperCase().padStart(4, "0")} cannot be represented in XML 1.0`,
+    );
   }
 }
 

@@ -156,7 +156,8 @@ export class Compiler {
    */
   names(e: Eff, fallback: string): NamedPlan[] {
     const b = e.base;
-    if (e.xml.name !== undefined) return [{ name: e.xml.name, ns: this.ns(e.xml.namespace), plan: this.plan(e, fallback) }];
+    if (e.xml.name !== undefined)
+      return [{ name: e.xml.name, ns: this.ns(e.xml.namespace), plan: this.plan(e, fallback) }];
     if (b.alts === undefined) return [{ name: fallback, ns: this.ns(e.xml.namespace), plan: this.plan(e, fallback) }];
     const nullable = (b.types & T_NULL) !== 0 || b.alts.some((a) => isNullOnly(this.r.eff(a)));
     const groups = new Map<string, { ns: string | undefined; effs: Eff[] }>();
@@ -175,7 +176,8 @@ export class Compiler {
       else plan = { k: K_CHOICE, nullable, alts: g.effs.map((x) => this.plan(x, fallback)) };
       out.push({ name, ns: g.ns, plan });
     }
-    if (!groups.has(fallback)) out.push({ name: fallback, ns: this.ns(e.xml.namespace), plan: this.choice(b, fallback) });
+    if (!groups.has(fallback))
+      out.push({ name: fallback, ns: this.ns(e.xml.namespace), plan: this.choice(b, fallback) });
     return out;
   }
 

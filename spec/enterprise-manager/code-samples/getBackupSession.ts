@@ -6,6 +6,8 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const session = unwrap(
-  await em.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } } }),
+  await em.GET("/backupSessions/{ID}", {
+    params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } },
+  }),
 );
 if ("JobName" in session) console.log(session.JobName, session.State, session.Result, session.EndTimeUTC ?? "running");

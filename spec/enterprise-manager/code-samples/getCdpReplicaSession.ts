@@ -6,7 +6,9 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const session = unwrap(
-  await em.GET("/cdpReplicaSessions/{ID}", { params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" }, query: { format: "Entity" } } }),
+  await em.GET("/cdpReplicaSessions/{ID}", {
+    params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" }, query: { format: "Entity" } },
+  }),
 );
 // Without format=Entity the server sends a reference (EntityRef) instead.
 if ("State" in session) console.log(session.PolicyName, session.State, session.Result);

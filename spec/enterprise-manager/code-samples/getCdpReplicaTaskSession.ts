@@ -6,7 +6,9 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const task = unwrap(
-  await em.GET("/cdpReplicaTaskSessions/{ID}", { params: { path: { ID: "2ec4d35f-b5d8-4cb3-9d11-12e1d5792625" }, query: { format: "Entity" } } }),
+  await em.GET("/cdpReplicaTaskSessions/{ID}", {
+    params: { path: { ID: "2ec4d35f-b5d8-4cb3-9d11-12e1d5792625" }, query: { format: "Entity" } },
+  }),
 );
 // Without format=Entity the server sends a reference (EntityRef) instead.
 if ("PolicySessionUid" in task) console.log(task.VmDisplayName, task.State, task.EndTimeUTC ?? "in progress");

@@ -6,6 +6,8 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const session = unwrap(
-  await em.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" }, query: { format: "Entity" } } }),
+  await em.GET("/replicaSessions/{ID}", {
+    params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" }, query: { format: "Entity" } },
+  }),
 );
 if ("JobName" in session) console.log(session.JobName, session.State, session.Result, session.Progress);

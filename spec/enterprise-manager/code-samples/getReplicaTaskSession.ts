@@ -6,7 +6,9 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const task = unwrap(
-  await em.GET("/replicaTaskSessions/{ID}", { params: { path: { ID: "c20dae03-4f75-4191-ae81-862f4b7988ca" }, query: { format: "Entity" } } }),
+  await em.GET("/replicaTaskSessions/{ID}", {
+    params: { path: { ID: "c20dae03-4f75-4191-ae81-862f4b7988ca" }, query: { format: "Entity" } },
+  }),
 );
 // Without format=Entity the server sends a reference (EntityRef) instead.
 if ("JobSessionUid" in task) console.log(task.VmDisplayName, task.Result, task.TotalSize);

@@ -6,7 +6,10 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const tasks = unwrap(
-  await em.GET("/backupSessions/{ID}/taskSessions", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } } }),
+  await em.GET("/backupSessions/{ID}/taskSessions", {
+    params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } },
+  }),
 );
 // Without format=Entity the server sends references ({ Refs }) instead.
-if ("BackupTaskSessions" in tasks) for (const t of tasks.BackupTaskSessions) console.log(t.VmDisplayName, t.Result, t.Reason ?? "");
+if ("BackupTaskSessions" in tasks)
+  for (const t of tasks.BackupTaskSessions) console.log(t.VmDisplayName, t.Result, t.Reason ?? "");

@@ -6,7 +6,10 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const tasks = unwrap(
-  await em.GET("/replicaSessions/{ID}/replicaTaskSessions", { params: { path: { ID: "f5bf1a4b-c229-452e-a4e8-0354e1752b4e" }, query: { format: "Entity" } } }),
+  await em.GET("/replicaSessions/{ID}/replicaTaskSessions", {
+    params: { path: { ID: "f5bf1a4b-c229-452e-a4e8-0354e1752b4e" }, query: { format: "Entity" } },
+  }),
 );
 // Without format=Entity the server sends references ({ Refs }) instead.
-if ("ReplicaTaskSessions" in tasks) for (const t of tasks.ReplicaTaskSessions) console.log(t.VmDisplayName, t.State, t.Result);
+if ("ReplicaTaskSessions" in tasks)
+  for (const t of tasks.ReplicaTaskSessions) console.log(t.VmDisplayName, t.State, t.Result);

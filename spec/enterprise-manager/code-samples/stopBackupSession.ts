@@ -6,7 +6,9 @@ const em = createEnterpriseManagerClient({
   format: "json", // or "xml": the same typed data
 });
 const task = unwrap(
-  await em.POST("/backupSessions/{ID}", { params: { path: { ID: "5b1d2f0e-7c61-4a0e-9a52-3c0f6b1e8d21" }, query: { action: "stop" } } }),
+  await em.POST("/backupSessions/{ID}", {
+    params: { path: { ID: "5b1d2f0e-7c61-4a0e-9a52-3c0f6b1e8d21" }, query: { action: "stop" } },
+  }),
 );
 // Poll the task until it is Finished.
 const finished = unwrap(await em.GET("/tasks/{ID}", { params: { path: { ID: task.TaskId } } }));

@@ -13,7 +13,11 @@ beforeEach(() => {
 });
 
 function client(now?: () => number) {
-  return createBackupForAzureClient({ baseUrl: `${az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD }, ...(now ? { now } : {}) });
+  return createBackupForAzureClient({
+    baseUrl: `${az.url}/api/v1`,
+    auth: { username: AZ_USER, password: AZ_PASSWORD },
+    ...(now ? { now } : {}),
+  });
 }
 
 describe("Backup for Azure tokens", () => {
@@ -28,7 +32,11 @@ describe("Backup for Azure tokens", () => {
     expect(data).toMatchObject({ id: "39", executionDuration: "00:02:47.7726740" });
     const [grant, call] = az.requests;
     expect(grant).toMatchObject({ method: "POST", url: "/api/oauth2/token" });
-    expect(Object.fromEntries(new URLSearchParams(grant!.body))).toEqual({ grant_type: "Password", Username: AZ_USER, Password: AZ_PASSWORD });
+    expect(Object.fromEntries(new URLSearchParams(grant!.body))).toEqual({
+      grant_type: "Password",
+      Username: AZ_USER,
+      Password: AZ_PASSWORD,
+    });
     expect(call!.headers.authorization).toMatch(/^Bearer access-\d+-/);
     expect(c.grants).toEqual({ password: 1, refresh: 0 });
   });
@@ -66,12 +74,17 @@ describe("Backup for Azure tokens", () => {
     const { response } = await c.GET("/jobSessions");
     expect(response.status).toBe(200);
     expect(c.grants).toEqual({ password: 2, refresh: 0 });
-    const grants = az.requests.filter((r) => r.url === "/api/oauth2/token").map((r) => new URLSearchParams(r.body).get("grant_type"));
+    const grants = az.requests
+      .filter((r) => r.url === "/api/oauth2/token")
+      .map((r) => new URLSearchParams(r.body).get("grant_type"));
     expect(grants).toEqual(["Password", "Refresh_token", "Password"]);
   });
 
   it("a refused password is an auth error without the password", async () => {
-    const c = createBackupForAzureClient({ baseUrl: `${az.url}/api/v1`, auth: { username: AZ_USER, password: "not-the-password-42" } });
+    const c = createBackupForAzureClient({
+      baseUrl: `${az.url}/api/v1`,
+      auth: { username: AZ_USER, password: "not-the-password-42" },
+    });
     const error = (await c.GET("/jobSessions").catch((e: unknown) => e)) as VeeamApiError;
     expect(error).toBeInstanceOf(VeeamApiError);
     expect(error).toMatchObject({ kind: "auth", status: 400, operationId: "createToken" });
@@ -91,7 +104,9 @@ describe("Backup for Azure tokens", () => {
 
   it("stop answers 204 without a body", async () => {
     const c = client();
-    const { data, error, response } = await c.POST("/jobSessions/{sessionId}/stop", { params: { path: { sessionId: "101" } } });
+    const { data, error, response } = await c.POST("/jobSessions/{sessionId}/stop", {
+      params: { path: { sessionId: "101" } },
+    });
     expect(response.status).toBe(204);
     expect(data).toBeUndefined();
     expect(error).toBeUndefined();

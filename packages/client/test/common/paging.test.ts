@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createBackupForAzureClient, createEnterpriseManagerClient, paginate, query, where, type EnterpriseManagerClient } from "../../src/index.js";
+import {
+  createBackupForAzureClient,
+  createEnterpriseManagerClient,
+  paginate,
+  query,
+  where,
+  type EnterpriseManagerClient,
+} from "../../src/index.js";
 import { AZ_PASSWORD, AZ_USER, bothServersForThisFile, EM_PASSWORD, EM_USER } from "../helpers/servers.js";
 import { example, loadSpec } from "../helpers/spec.js";
 
@@ -11,13 +18,19 @@ beforeEach(() => {
 });
 
 describe("paginate (Azure offset/limit)", () => {
-  const az1 = () => createBackupForAzureClient({ baseUrl: `${servers.az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD } });
+  const az1 = () =>
+    createBackupForAzureClient({
+      baseUrl: `${servers.az.url}/api/v1`,
+      auth: { username: AZ_USER, password: AZ_PASSWORD },
+    });
 
   it("walks 3 pages of 10, 10 and 5 and stops at totalCount", async () => {
     const ids: string[] = [];
     for await (const s of paginate(az1(), "/jobSessions", { pageSize: 10 })) ids.push(s.id);
     expect(ids).toEqual(servers.az.sessions.map((s) => s.id));
-    const pages = servers.az.requests.filter((r) => r.url.startsWith("/api/v1/jobSessions")).map((r) => new URL(r.url, "http://x").searchParams.get("Offset"));
+    const pages = servers.az.requests
+      .filter((r) => r.url.startsWith("/api/v1/jobSessions"))
+      .map((r) => new URL(r.url, "http://x").searchParams.get("Offset"));
     expect(pages).toEqual(["0", "10", "20"]);
   });
 
@@ -44,7 +57,11 @@ describe("paginate (Azure offset/limit)", () => {
 
 describe("query (EM query service)", () => {
   const doc = loadSpec("enterprise-manager");
-  const session = (example(doc, "QueryResultEntities") as { Entities: { BackupJobSessions: { BackupJobSessions: Array<Record<string, unknown>> } } }).Entities.BackupJobSessions.BackupJobSessions[0]!;
+  const session = (
+    example(doc, "QueryResultEntities") as {
+      Entities: { BackupJobSessions: { BackupJobSessions: Array<Record<string, unknown>> } };
+    }
+  ).Entities.BackupJobSessions.BackupJobSessions[0]!;
 
   function serveQuery(pages: number, perPage: (page: number) => number) {
     servers.em.override = (req, res) => {
@@ -52,22 +69,36 @@ describe("query (EM query service)", () => {
       if (url.pathname !== "/api/query" || !req.headers["x-restsvcsessionid"]) return false;
       const page = Number(url.searchParams.get("page"));
       const items = Array.from({ length: perPage(page) }, (_, i) => ({ ...session, Name: `p${page}-${i}` }));
-      const body = { Entities: { BackupJobSessions: { BackupJobSessions: items } }, PagingInfo: { PageNum: page, PageSize: 2, PagesCount: pages, Links: [] } };
+      const body = {
+        Entities: { BackupJobSessions: { BackupJobSessions: items } },
+        PagingInfo: { PageNum: page, PageSize: 2, PagesCount: pages, Links: [] },
+      };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       return true;
     };
   }
-  const em1 = (): EnterpriseManagerClient => createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD } });
+  const em1 = (): EnterpriseManagerClient =>
+    createEnterpriseManagerClient({
+      baseUrl: `${servers.em.url}/api`,
+      auth: { username: EM_USER, password: EM_PASSWORD },
+    });
 
   it("iterates entities over 3 pages with the filter and sort it was given", async () => {
     serveQuery(3, () => 2);
     const since = new Date("2024-01-01T00:00:00Z");
     const names: string[] = [];
-    for await (const s of query(em1(), { type: "BackupJobSession", filter: where("Result").eq("Failed").and(where("CreationTime").gt(since)), sortDesc: "CreationTime", pageSize: 2 })) {
+    for await (const s of query(em1(), {
+      type: "BackupJobSession",
+      filter: where("Result").eq("Failed").and(where("CreationTime").gt(since)),
+      sortDesc: "CreationTime",
+      pageSize: 2,
+    })) {
       names.push(s.Name);
     }
     expect(names).toEqual(["p1-0", "p1-1", "p2-0", "p2-1", "p3-0", "p3-1"]);
-    const calls = servers.em.requests.filter((r) => r.url.startsWith("/api/query")).map((r) => new URL(r.url, "http://x").searchParams);
+    const calls = servers.em.requests
+      .filter((r) => r.url.startsWith("/api/query"))
+      .map((r) => new URL(r.url, "http://x").searchParams);
     expect(calls.map((q) => q.get("page"))).toEqual(["1", "2", "3"]);
     expect(calls[0]!.get("filter")).toBe("Result==Failed;CreationTime>2024-01-01T00:00:00.000Z");
     expect(calls[0]!.get("format")).toBe("Entities");
@@ -82,7 +113,11 @@ describe("query (EM query service)", () => {
   });
 
   it("works in XML too: an empty query result yields nothing", async () => {
-    const xml = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml" });
+    const xml = createEnterpriseManagerClient({
+      baseUrl: `${servers.em.url}/api`,
+      auth: { username: EM_USER, password: EM_PASSWORD },
+      format: "xml",
+    });
     servers.em.override = (req, res) => {
       if (!req.url!.startsWith("/api/query")) return false;
       res.writeHead(200, { "content-type": "application/xml" }).end(example(doc, "QueryResultEmpty.xml") as string);

@@ -7,13 +7,23 @@ import { AZ_PASSWORD, AZ_USER, bothServersForThisFile, EM_PASSWORD, EM_USER } fr
 
 const servers = bothServersForThisFile(3);
 
-const read = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+const read = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
+  );
 
 describe("recordTo()", () => {
   it("writes NAME.meta.json + NAME.body.<ext> per response, for both media types", async () => {
     const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
     const auth = { username: EM_USER, password: EM_PASSWORD };
-    const xml = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth, format: "xml", middleware: [recordTo(dir)] });
+    const xml = createEnterpriseManagerClient({
+      baseUrl: `${servers.em.url}/api`,
+      auth,
+      format: "xml",
+      middleware: [recordTo(dir)],
+    });
     const json = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth, middleware: [recordTo(dir)] });
     await xml.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } });
     await json.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } });
@@ -42,17 +52,40 @@ describe("recordTo()", () => {
   it("never writes secrets or auth headers; hosts can be redacted", async () => {
     const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
     const basic = `Basic ${Buffer.from(`${EM_USER}:${EM_PASSWORD}`).toString("base64")}`;
-    const em1 = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    const em1 = createEnterpriseManagerClient({
+      baseUrl: `${servers.em.url}/api`,
+      auth: { username: EM_USER, password: EM_PASSWORD },
+      middleware: [recordTo(dir, { redact: { hosts: true } })],
+    });
     // A logon made through the client is recorded too: its SessionId must not be.
     const logon = await em1.POST("/sessionMngr/", { headers: { Authorization: basic } });
     const sessionId = logon.response.headers.get("x-restsvcsessionid")!;
     await em1.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
-    const az1 = createBackupForAzureClient({ baseUrl: `${servers.az.url}/api/v1`, auth: { username: AZ_USER, password: AZ_PASSWORD }, middleware: [recordTo(dir, { redact: { hosts: true } })] });
-    await az1.POST("/oauth2/token", { body: { grant_type: "Password", Username: AZ_USER, Password: AZ_PASSWORD } as never, bodySerializer: (b: Record<string, string>) => new URLSearchParams(b).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const az1 = createBackupForAzureClient({
+      baseUrl: `${servers.az.url}/api/v1`,
+      auth: { username: AZ_USER, password: AZ_PASSWORD },
+      middleware: [recordTo(dir, { redact: { hosts: true } })],
+    });
+    await az1.POST("/oauth2/token", {
+      body: { grant_type: "Password", Username: AZ_USER, Password: AZ_PASSWORD } as never,
+      bodySerializer: (b: Record<string, string>) => new URLSearchParams(b).toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     await az1.GET("/jobSessions");
     const all = Object.values(read(dir)).join("\n");
     expect(Object.keys(read(dir)).length).toBeGreaterThanOrEqual(8);
-    for (const secret of [EM_PASSWORD, AZ_PASSWORD, sessionId, Buffer.from(sessionId, "base64").toString(), basic, "access-", "refresh-", "127.0.0.1", "enterprise04.tech.local", "abc.ukwest"]) {
+    for (const secret of [
+      EM_PASSWORD,
+      AZ_PASSWORD,
+      sessionId,
+      Buffer.from(sessionId, "base64").toString(),
+      basic,
+      "access-",
+      "refresh-",
+      "127.0.0.1",
+      "enterprise04.tech.local",
+      "abc.ukwest",
+    ]) {
       expect(all, secret).not.toContain(secret);
     }
     expect(all).toContain("[redacted]");
@@ -62,7 +95,12 @@ describe("recordTo()", () => {
 
   it("hosts: true keeps XML namespace URIs, so recorded XML still validates", async () => {
     const dir = mkdtempSync(join(tmpdir(), "veeam-record-"));
-    const xml = createEnterpriseManagerClient({ baseUrl: `${servers.em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, format: "xml", middleware: [recordTo(dir, { redact: { hosts: true } })] });
+    const xml = createEnterpriseManagerClient({
+      baseUrl: `${servers.em.url}/api`,
+      auth: { username: EM_USER, password: EM_PASSWORD },
+      format: "xml",
+      middleware: [recordTo(dir, { redact: { hosts: true } })],
+    });
     await xml.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
     const body = readFileSync(join(dir, "getBackupSession.200.body.xml"), "utf8");
     expect(body).toContain('xmlns="http://www.veeam.com/ent/v1.0"');

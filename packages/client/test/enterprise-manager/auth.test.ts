@@ -13,13 +13,19 @@ beforeEach(() => {
 });
 
 const client = (extra: object = {}) =>
-  createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: EM_PASSWORD }, ...extra });
+  createEnterpriseManagerClient({
+    baseUrl: `${em.url}/api`,
+    auth: { username: EM_USER, password: EM_PASSWORD },
+    ...extra,
+  });
 
 describe("Enterprise Manager logon", () => {
   it("logs on lazily with Basic credentials and sends the session id on every call", async () => {
     const c = client();
     expect(em.requests).toHaveLength(0);
-    const { data } = await c.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } } });
+    const { data } = await c.GET("/backupSessions/{ID}", {
+      params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" }, query: { format: "Entity" } },
+    });
     expect(data).toMatchObject({ JobName: "Backup Job 3" });
     await c.GET("/replicaSessions");
     const [logon, first, second] = em.requests;
@@ -46,7 +52,9 @@ describe("Enterprise Manager logon", () => {
     em.expireSessions();
     em.requests.length = 0;
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => c.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } })),
+      Array.from({ length: 50 }, () =>
+        c.GET("/replicaSessions/{ID}", { params: { path: { ID: "0bcf5a1e-866c-4b40-8bc3-ce64753b9a6b" } } }),
+      ),
     );
     expect(em.logons - before).toBe(1);
     expect(results.filter((r) => r.response.status === 200 && r.data?.Name)).toHaveLength(50);
@@ -70,7 +78,10 @@ describe("Enterprise Manager logon", () => {
   });
 
   it("bad credentials: a typed auth error that names the user, never the password", async () => {
-    const c = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { username: EM_USER, password: "wrong-password-123" } });
+    const c = createEnterpriseManagerClient({
+      baseUrl: `${em.url}/api`,
+      auth: { username: EM_USER, password: "wrong-password-123" },
+    });
     const error = (await c.GET("/replicaSessions").catch((e: unknown) => e)) as VeeamApiError;
     expect(error).toBeInstanceOf(VeeamApiError);
     expect(error).toMatchObject({ kind: "auth", status: 401, operationId: "logOn" });
@@ -81,7 +92,10 @@ describe("Enterprise Manager logon", () => {
   });
 
   it("with only a session id, a refused session is a clear error (no re-logon possible)", async () => {
-    const c = createEnterpriseManagerClient({ baseUrl: `${em.url}/api`, auth: { sessionId: "bm90LWEtcmVhbC1zZXNzaW9u" } });
+    const c = createEnterpriseManagerClient({
+      baseUrl: `${em.url}/api`,
+      auth: { sessionId: "bm90LWEtcmVhbC1zZXNzaW9u" },
+    });
     const error = (await c.GET("/replicaSessions").catch((e: unknown) => e)) as VeeamApiError;
     expect(error).toMatchObject({ kind: "auth", status: 401 });
     expect(error.message).toMatch(/no credentials/);

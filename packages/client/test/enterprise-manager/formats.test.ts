@@ -32,14 +32,25 @@ function init(path: string, operationId: string) {
 describe("Enterprise Manager: the same typed data in XML and JSON", () => {
   it.each(ops.map((o) => [`${o.method} ${o.path}`, o] as const))("%s", async (_, op) => {
     const send = (c: EnterpriseManagerClient) =>
-      (c.request as unknown as (m: string, p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(op.method, op.path, init(op.path, op.operationId));
+      (
+        c.request as unknown as (
+          m: string,
+          p: string,
+          i: unknown,
+        ) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+      )(op.method, op.path, init(op.path, op.operationId));
     const [fromXml, fromJson] = await Promise.all([send(xml), send(json)]);
     expect(fromXml.response.status).toBe(op.status);
     expect(fromXml.response.headers.get("content-type")).toMatch(/^application\/xml/);
     expect(fromJson.response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(fromXml.error).toBeUndefined();
     // Each logon makes a new session id (header, body and links), so compare without it.
-    const sameSession = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/44cfbdbe-5a95-4156-8867-\w{12}/g, "ID").replace(/"SessionId":"[^"]+"/, '"SessionId":"S"'));
+    const sameSession = (v: unknown) =>
+      JSON.parse(
+        JSON.stringify(v)
+          .replace(/44cfbdbe-5a95-4156-8867-\w{12}/g, "ID")
+          .replace(/"SessionId":"[^"]+"/, '"SessionId":"S"'),
+      );
     expect(sameSession(fromXml.data)).toEqual(sameSession(fromJson.data));
     expect(sameSession(fromJson.data)).toEqual(sameSession(op.examples["application/json"]));
   });
@@ -74,11 +85,18 @@ describe("Enterprise Manager: bad bodies are typed errors that keep the raw text
   };
 
   it("a DOCTYPE is refused (no entity expansion), kind malformed, with the XmlError code", async () => {
-    const evil = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><EntityReferences xmlns="http://www.veeam.com/ent/v1.0">&lol;</EntityReferences>';
+    const evil =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><EntityReferences xmlns="http://www.veeam.com/ent/v1.0">&lol;</EntityReferences>';
     serve("application/xml", evil);
     const error = (await xml.GET("/replicaSessions").catch((e: unknown) => e)) as VeeamApiError;
     expect(error).toBeInstanceOf(VeeamApiError);
-    expect(error).toMatchObject({ kind: "malformed", status: 200, operationId: "listReplicaSessions", method: "GET", raw: evil });
+    expect(error).toMatchObject({
+      kind: "malformed",
+      status: 200,
+      operationId: "listReplicaSessions",
+      method: "GET",
+      raw: evil,
+    });
     expect(error.message).toContain("DOCTYPE_FORBIDDEN");
   });
 
@@ -94,7 +112,11 @@ describe("Enterprise Manager: bad bodies are typed errors that keep the raw text
 
   it("an unexpected media type: kind media-type", async () => {
     serve("text/html", "<html>proxy error</html>");
-    await expect(json.GET("/replicaSessions")).rejects.toMatchObject({ kind: "media-type", mediaType: "text/html", raw: "<html>proxy error</html>" });
+    await expect(json.GET("/replicaSessions")).rejects.toMatchObject({
+      kind: "media-type",
+      mediaType: "text/html",
+      raw: "<html>proxy error</html>",
+    });
   });
 
   it("an HTML error page from a proxy stays an error result with its raw text", async () => {

@@ -15,7 +15,9 @@ export interface Handle {
 
 export type Override = (req: IncomingMessage, res: ServerResponse, body: string) => boolean | Promise<boolean>;
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): Promise<Handle> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+): Promise<Handle> {
   const requests: Handle["requests"] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +44,13 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse, body:
   };
 }
 
-function send(res: ServerResponse, status: number, mediaType: string, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  mediaType: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { "content-type": `${mediaType}; charset=utf-8`, ...headers }).end(text);
 }
@@ -83,10 +91,16 @@ export async function startEnterpriseManager(): Promise<FakeEnterpriseManager> {
       const guid = `44cfbdbe-5a95-4156-8867-${String(++counter).padStart(12, "0")}`;
       const sessionId = Buffer.from(guid).toString("base64");
       state.sessions.add(sessionId);
-      const replace = (text: string) => text.replace(/44cfbdbe-5a95-4156-8867-91f069b7c2cc/g, guid).replace(/NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj/g, sessionId);
+      const replace = (text: string) =>
+        text
+          .replace(/44cfbdbe-5a95-4156-8867-91f069b7c2cc/g, guid)
+          .replace(/NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj/g, sessionId);
       const value = op.examples[mt];
       const out = typeof value === "string" ? replace(value) : JSON.parse(replace(JSON.stringify(value)));
-      return send(res, 201, mt, out, { "x-restsvcsessionid": sessionId, "set-cookie": `X-RestSvcSessionId=${sessionId}` });
+      return send(res, 201, mt, out, {
+        "x-restsvcsessionid": sessionId,
+        "set-cookie": `X-RestSvcSessionId=${sessionId}`,
+      });
     }
     if (op.operationId !== "getEntryPoint") {
       const sid = req.headers["x-restsvcsessionid"];
@@ -128,10 +142,19 @@ export interface FakeAzure extends Handle {
 export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> {
   const doc = loadSpec("backup-for-azure");
   const seed = example(doc, "JobSession") as Record<string, unknown>;
-  const problem = (status: number, title: string) => ({ type: "about:blank", title, status, errorCode: title.replace(/\s/g, "") });
+  const problem = (status: number, title: string) => ({
+    type: "about:blank",
+    title,
+    status,
+    errorCode: title.replace(/\s/g, ""),
+  });
   const state = {
     grants: { password: 0, refresh: 0 },
-    sessions: Array.from({ length: sessionCount }, (_, i) => ({ ...seed, id: String(100 + i), status: i % 5 === 0 ? "Error" : "Success" })) as Array<Record<string, unknown>>,
+    sessions: Array.from({ length: sessionCount }, (_, i) => ({
+      ...seed,
+      id: String(100 + i),
+      status: i % 5 === 0 ? "Error" : "Success",
+    })) as Array<Record<string, unknown>>,
     expiresIn: 3600,
     access: new Set<string>(),
     refresh: new Set<string>(),
@@ -144,20 +167,28 @@ export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> 
     if (url.pathname === "/api/oauth2/token" && req.method === "POST") {
       const form = new URLSearchParams(body);
       if (form.get("grant_type") === "Password") {
-        if (form.get("Username") !== AZ_USER || form.get("Password") !== AZ_PASSWORD) return send(res, 400, "application/problem+json", problem(400, "Invalid grant"));
+        if (form.get("Username") !== AZ_USER || form.get("Password") !== AZ_PASSWORD)
+          return send(res, 400, "application/problem+json", problem(400, "Invalid grant"));
         state.grants.password++;
       } else if (form.get("grant_type") === "Refresh_token") {
-        if (!state.refresh.delete(form.get("refresh_token") ?? "")) return send(res, 400, "application/problem+json", problem(400, "Invalid refresh token"));
+        if (!state.refresh.delete(form.get("refresh_token") ?? ""))
+          return send(res, 400, "application/problem+json", problem(400, "Invalid refresh token"));
         state.grants.refresh++;
       } else return send(res, 400, "application/problem+json", problem(400, "Unsupported grant"));
       const access = `access-${++counter}-eyJhbGciOiJIUzI1NiJ9`;
       const refresh = `refresh-${counter}-r3fr3sh`;
       state.access.add(access);
       state.refresh.add(refresh);
-      return send(res, 200, "application/json", { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: state.expiresIn });
+      return send(res, 200, "application/json", {
+        access_token: access,
+        refresh_token: refresh,
+        token_type: "bearer",
+        expires_in: state.expiresIn,
+      });
     }
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    if (!state.access.has(token)) return send(res, 401, "application/problem+json", problem(401, "Unauthorized"), { "www-authenticate": "Bearer" });
+    if (!state.access.has(token))
+      return send(res, 401, "application/problem+json", problem(401, "Unauthorized"), { "www-authenticate": "Bearer" });
     if (url.pathname === "/api/oauth2/token" && req.method === "DELETE") {
       state.access.delete(token);
       res.writeHead(204).end();
@@ -170,7 +201,13 @@ export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> 
       const limit = Number(url.searchParams.get("Limit") ?? 30);
       const statuses = url.searchParams.getAll("Status");
       const all = statuses.length ? state.sessions.filter((s) => statuses.includes(String(s.status))) : state.sessions;
-      return send(res, 200, "application/json", { offset, limit, totalCount: all.length, _links: {}, results: all.slice(offset, offset + limit) });
+      return send(res, 200, "application/json", {
+        offset,
+        limit,
+        totalCount: all.length,
+        _links: {},
+        results: all.slice(offset, offset + limit),
+      });
     }
     const session = state.sessions.find((s) => s.id === m[1]) ?? (m[1] === "39" ? seed : undefined);
     if (!session) return send(res, 404, "application/problem+json", problem(404, "Job session not found"));

@@ -9,7 +9,10 @@ export function loadSpec(api: "enterprise-manager" | "backup-for-azure"): Json {
 
 export function deref(doc: Json, node: Json): Json {
   while (node && typeof node.$ref === "string") {
-    node = (node.$ref as string).slice(2).split("/").reduce((n: Json, k: string) => n[k], doc);
+    node = (node.$ref as string)
+      .slice(2)
+      .split("/")
+      .reduce((n: Json, k: string) => n[k], doc);
   }
   return node;
 }
@@ -39,7 +42,14 @@ export function operations(doc: Json): SpecOperation[] {
         if (first) examples[mt] = deref(doc, first).value;
       }
       const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+").replace(/\//g, "\\/")}$`);
-      out.push({ method: method.toUpperCase(), path, operationId: op.operationId as string, status: Number(status), examples, pattern });
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        operationId: op.operationId as string,
+        status: Number(status),
+        examples,
+        pattern,
+      });
     }
   }
   return out;

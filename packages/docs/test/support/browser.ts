@@ -15,7 +15,14 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -36,7 +43,10 @@ export interface PageRecord {
  * A fresh page whose requests, failures and console output are recorded. Requests to any
  * other origin are recorded and then aborted, so the test never reaches the internet.
  */
-export async function recordedPage(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page; record: PageRecord }> {
+export async function recordedPage(
+  browser: Browser,
+  origin: string,
+): Promise<{ context: BrowserContext; page: Page; record: PageRecord }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: "block" });
   const record: PageRecord = { requests: [], failed: [], external: [], errors: [], warnings: [] };
   const isOwn = (url: string) => url.startsWith("data:") || new URL(url).origin === origin;
@@ -52,7 +62,9 @@ export async function recordedPage(browser: Browser, origin: string): Promise<{ 
     record.requests.push(url);
     if (!isOwn(url)) record.external.push(url);
   });
-  page.on("requestfailed", (request) => record.failed.push(`${request.url()} (${request.failure()?.errorText ?? "failed"})`));
+  page.on("requestfailed", (request) =>
+    record.failed.push(`${request.url()} (${request.failure()?.errorText ?? "failed"})`),
+  );
   page.on("response", (response) => {
     if (response.status() >= 400) record.failed.push(`${response.url()} (HTTP ${response.status()})`);
   });

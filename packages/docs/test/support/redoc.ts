@@ -59,7 +59,9 @@ export function requestPanel(section: Locator): Locator {
 
 /** The "Response" sample panel in an operation's right-hand column. */
 export function responsePanel(section: Locator): Locator {
-  return section.locator('[data-testid="right-panel"] [data-component-name="Panel/Panel"]').filter({ hasText: /^Response/ });
+  return section
+    .locator('[data-testid="right-panel"] [data-component-name="Panel/Panel"]')
+    .filter({ hasText: /^Response/ });
 }
 
 /** Pick a status code's tab in the response panel. */
@@ -88,7 +90,11 @@ export async function mediaTypes(page: Page, panel: Locator): Promise<string[]> 
 }
 
 /** Select a media type in the response panel and return the sample shown for it. */
-export async function sampleFor(page: Page, panel: Locator, mediaType: string): Promise<{ text: string; visible: boolean; code: Locator }> {
+export async function sampleFor(
+  page: Page,
+  panel: Locator,
+  mediaType: string,
+): Promise<{ text: string; visible: boolean; code: Locator }> {
   const dropdown = await openMediaTypes(page, panel);
   await page.getByRole("menuitem", { name: mediaType, exact: true }).locator("visible=true").click();
   await dropdown.filter({ hasText: mediaType }).waitFor();

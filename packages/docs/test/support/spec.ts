@@ -29,7 +29,9 @@ export interface Api {
 }
 
 export function apis(): Api[] {
-  const { exports } = JSON.parse(readFileSync(require.resolve("@veeam-sessions/spec/package.json"), "utf8")) as { exports: Record<string, unknown> };
+  const { exports } = JSON.parse(readFileSync(require.resolve("@veeam-sessions/spec/package.json"), "utf8")) as {
+    exports: Record<string, unknown>;
+  };
   return Object.keys(exports).flatMap((key) => {
     const name = /^\.\/([\w-]+)\.yaml$/.exec(key)?.[1];
     if (!name) return [];

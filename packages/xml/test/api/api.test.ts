@@ -13,11 +13,15 @@ describe("inputs", () => {
     const bytes = enc.encode(sampleXml);
     expect(codec.decode(Buffer.from(sampleXml, "utf8"), REF)).toStrictEqual(sampleJson);
     expect(codec.decode(bytes, REF)).toStrictEqual(sampleJson);
-    expect(codec.decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), REF)).toStrictEqual(sampleJson);
+    expect(codec.decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), REF)).toStrictEqual(
+      sampleJson,
+    );
   });
 
   it("a UTF-8 BOM is stripped (bytes and string)", () => {
-    expect(codec.decode(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sampleXml)]), REF)).toStrictEqual(sampleJson);
+    expect(codec.decode(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sampleXml)]), REF)).toStrictEqual(
+      sampleJson,
+    );
     expect(codec.decode("\uFEFF" + sampleXml, REF)).toStrictEqual(sampleJson);
   });
 

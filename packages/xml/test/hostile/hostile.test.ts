@@ -6,7 +6,11 @@ import { codecOf, expectCode, ref } from "../helpers.js";
 
 const codec = createXmlCodec(replicaDoc);
 const schemas = codecOf({
-  R: { type: "object", xml: { name: "R" }, properties: { a: { type: "string", xml: { attribute: true } }, t: { type: "string" } } },
+  R: {
+    type: "object",
+    xml: { name: "R" },
+    properties: { a: { type: "string", xml: { attribute: true } }, t: { type: "string" } },
+  },
   Node: { type: "object", xml: { name: "a" }, properties: { a: ref("Node") } },
   Any: { xml: { name: "a" } },
 });
@@ -146,14 +150,32 @@ describe("truncation and corrupted bytes", () => {
   });
 
   it("invalid UTF-8: stray, overlong, surrogate, out of range, truncated sequences", () => {
-    const wrap = (b: number[]): Buffer => Buffer.concat([Buffer.from("<R><t>"), Buffer.from(b), Buffer.from("</t></R>")]);
-    const cases = [[0xff], [0x80], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]];
+    const wrap = (b: number[]): Buffer =>
+      Buffer.concat([Buffer.from("<R><t>"), Buffer.from(b), Buffer.from("</t></R>")]);
+    const cases = [
+      [0xff],
+      [0x80],
+      [0xc0, 0x80],
+      [0xe0, 0x80, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+      [0xe2, 0x82],
+    ];
     for (const b of cases) refusedQuickly(() => schemas.decode(wrap(b), "R"), "INVALID_ENCODING");
     refusedQuickly(() => schemas.decode(Buffer.from([0x3c, 0x52, 0x2f, 0x3e, 0xe2]), "R"), "INVALID_ENCODING");
   });
 
   it("characters XML forbids, raw or as character references, anywhere", () => {
-    const places = (c: string): string[] => [`<R><t>${c}</t></R>`, `<R a="${c}"/>`, `<R><!--${c}--></R>`, `<R><?pi ${c}?></R>`, `<R><![CDATA[${c}]]></R>`, `<R/>${c}`, `${c}<R/>`];
+    const places = (c: string): string[] => [
+      `<R><t>${c}</t></R>`,
+      `<R a="${c}"/>`,
+      `<R><!--${c}--></R>`,
+      `<R><?pi ${c}?></R>`,
+      `<R><![CDATA[${c}]]></R>`,
+      `<R/>${c}`,
+      `${c}<R/>`,
+    ];
     for (const c of ["\u0000", "\u0002", "\u001B", "\uFFFE", "\uFFFF", "\uD83D", "\uDE00"]) {
       for (const xml of places(c)) refusedQuickly(() => schemas.decode(xml, "R"), "INVALID_CHARACTER");
     }

@@ -20,7 +20,11 @@ const mixed = codecOf({
       inner: { type: "array", items: ref("Inner") },
     },
   },
-  Inner: { type: "object", xml: { name: "Inner" }, properties: { x: { type: "string", xml: { attribute: true } }, y: { type: "boolean" } } },
+  Inner: {
+    type: "object",
+    xml: { name: "Inner" },
+    properties: { x: { type: "string", xml: { attribute: true } }, y: { type: "boolean" } },
+  },
 });
 
 const seeds: { codec: typeof replica; schema: string; xml: string }[] = [
@@ -33,7 +37,23 @@ const seeds: { codec: typeof replica; schema: string; xml: string }[] = [
   },
 ];
 
-const INSERTS = ["<", "&", '"', "'", ">", "/", "]]>", "<!--", "<![CDATA[", "&#0;", "&#x10FFFF;", "xmlns=", "\u0000", "\uD800", "é"];
+const INSERTS = [
+  "<",
+  "&",
+  '"',
+  "'",
+  ">",
+  "/",
+  "]]>",
+  "<!--",
+  "<![CDATA[",
+  "&#0;",
+  "&#x10FFFF;",
+  "xmlns=",
+  "\u0000",
+  "\uD800",
+  "é",
+];
 
 type Op =
   | { kind: "flip"; at: number; byte: number }
@@ -77,25 +97,30 @@ describe("property: mutated documents decode or throw XmlError", () => {
     let refused = 0;
     let slowest = 0;
     fc.assert(
-      fc.property(fc.nat(seeds.length - 1), fc.array(op, { minLength: 1, maxLength: 4 }), fc.boolean(), (i, ops, asString) => {
-        const seed = seeds[i]!;
-        const bytes = mutate(seed.xml, ops);
-        // the string path sees lone surrogates and other raw characters bytes cannot carry
-        const input = asString ? bytes.toString("latin1").replace(/\u00ff/g, "\uD800") : bytes;
-        const t0 = performance.now();
-        try {
-          seed.codec.decode(input, seed.schema);
-          decoded++;
-        } catch (e) {
-          if (!(e instanceof XmlError)) throw e;
-          expect(e.line).toBeGreaterThanOrEqual(0);
-          expect(typeof e.path).toBe("string");
-          refused++;
-        }
-        slowest = Math.max(slowest, performance.now() - t0);
-        // A guard against hangs, not a speed target (bench/ measures speed).
-        expect(performance.now() - t0).toBeLessThan(10_000);
-      }),
+      fc.property(
+        fc.nat(seeds.length - 1),
+        fc.array(op, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (i, ops, asString) => {
+          const seed = seeds[i]!;
+          const bytes = mutate(seed.xml, ops);
+          // the string path sees lone surrogates and other raw characters bytes cannot carry
+          const input = asString ? bytes.toString("latin1").replace(/\u00ff/g, "\uD800") : bytes;
+          const t0 = performance.now();
+          try {
+            seed.codec.decode(input, seed.schema);
+            decoded++;
+          } catch (e) {
+            if (!(e instanceof XmlError)) throw e;
+            expect(e.line).toBeGreaterThanOrEqual(0);
+            expect(typeof e.path).toBe("string");
+            refused++;
+          }
+          slowest = Math.max(slowest, performance.now() - t0);
+          // A guard against hangs, not a speed target (bench/ measures speed).
+          expect(performance.now() - t0).toBeLessThan(10_000);
+        },
+      ),
       { numRuns: 10_000 },
     );
     expect(decoded + refused).toBe(10_000);

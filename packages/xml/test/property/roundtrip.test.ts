@@ -32,12 +32,19 @@ const codec = codecOf({
   Link: {
     type: "object",
     xml: { name: "Link" },
-    properties: { Href: { type: "string", xml: { attribute: true } }, Rel: { type: "string", xml: { attribute: true } } },
+    properties: {
+      Href: { type: "string", xml: { attribute: true } },
+      Rel: { type: "string", xml: { attribute: true } },
+    },
   },
   Child: {
     type: "object",
     xml: { name: "Child" },
-    properties: { name: { type: "string", xml: { attribute: true } }, value: { type: ["number", "null"] }, kids: { type: "array", items: ref("Child") } },
+    properties: {
+      name: { type: "string", xml: { attribute: true } },
+      value: { type: ["number", "null"] },
+      kids: { type: "array", items: ref("Child") },
+    },
   },
   Cat: { type: "object", xml: { name: "Cat" }, required: ["meow"], properties: { meow: { type: "string" } } },
   Dog: { type: "object", xml: { name: "Dog" }, required: ["woof"], properties: { woof: { type: "integer" } } },
@@ -46,7 +53,31 @@ const codec = codecOf({
 
 /** Characters XML can carry, weighted towards the ones that need escaping or normalisation. */
 const xmlChar = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom("a", "Z", "0", " ", "\t", "\n", "\r", "\r\n", "&", "<", ">", '"', "'", "]]>", "&amp;", "é", "😀", "\u0085", "\u2028", "\uFEFF") },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      "a",
+      "Z",
+      "0",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\r\n",
+      "&",
+      "<",
+      ">",
+      '"',
+      "'",
+      "]]>",
+      "&amp;",
+      "é",
+      "😀",
+      "\u0085",
+      "\u2028",
+      "\uFEFF",
+    ),
+  },
   { weight: 3, arbitrary: fc.integer({ min: 0x20, max: 0xd7ff }).map((c) => String.fromCharCode(c)) },
   { weight: 1, arbitrary: fc.integer({ min: 0xe000, max: 0xfffd }).map((c) => String.fromCharCode(c)) },
   { weight: 1, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
@@ -63,7 +94,11 @@ const child = fc.letrec<{ child: unknown }>((tie) => ({
     {
       name: xmlString,
       value: fc.option(number, { nil: null }),
-      kids: fc.oneof({ depthSize: "small", withCrossShrink: true }, fc.constant([]), fc.array(tie("child"), { maxLength: 3 })),
+      kids: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constant([]),
+        fc.array(tie("child"), { maxLength: 3 }),
+      ),
     },
     { ...opts, requiredKeys: ["kids"] },
   ),

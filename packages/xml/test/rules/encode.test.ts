@@ -27,7 +27,11 @@ const codec = codecOf({
   P: { type: "object", xml: { name: "P", namespace: NS, prefix: "p" }, properties: { c: { type: "string" } } },
   Cat: { type: "object", xml: { name: "Cat" }, required: ["meow"], properties: { meow: { type: "string" } } },
   Dog: { type: "object", xml: { name: "Dog" }, required: ["woof"], properties: { woof: { type: "string" } } },
-  Pets: { type: "object", xml: { name: "Pets" }, properties: { pets: { type: "array", items: { oneOf: [ref("Cat"), ref("Dog")] } } } },
+  Pets: {
+    type: "object",
+    xml: { name: "Pets" },
+    properties: { pets: { type: "array", items: { oneOf: [ref("Cat"), ref("Dog")] } } },
+  },
 });
 
 describe("rule 10: encode", () => {
@@ -55,7 +59,7 @@ describe("rule 10: encode", () => {
     expect(codec.decode(xml, "E")).toEqual({ other: "o", qattr: "a", items: [] });
   });
 
-  it("escapes & < > \" in text and attributes, and tab/CR/LF in attributes", () => {
+  it('escapes & < > " in text and attributes, and tab/CR/LF in attributes', () => {
     const v = { text: `a & b < c > d "e" 'f'\r\n`, id: `x&<>"\t\n\r y` };
     const xml = codec.encode(v, "E");
     expect(xml).toContain(`id="x&amp;&lt;&gt;&quot;&#9;&#10;&#13; y"`);

@@ -68,7 +68,10 @@ describe("rule 3: object properties", () => {
   });
 
   it("a non-array property that appears twice is a TYPE_MISMATCH", () => {
-    const e = expectCode(() => codec.decode(`<Obj xmlns="${NS}"><plain>a</plain><plain>b</plain></Obj>`, "Obj"), "TYPE_MISMATCH");
+    const e = expectCode(
+      () => codec.decode(`<Obj xmlns="${NS}"><plain>a</plain><plain>b</plain></Obj>`, "Obj"),
+      "TYPE_MISMATCH",
+    );
     expect(e.path).toBe("/plain");
   });
 });
@@ -94,7 +97,9 @@ describe("rule 4: arrays", () => {
   });
 
   it("wrapped: item name falls back to the property name", () => {
-    expect(codec.decode(`<Lists xmlns="${NS}"><Plain><Plain>a</Plain><Plain>b</Plain></Plain></Lists>`, "Lists")).toEqual({
+    expect(
+      codec.decode(`<Lists xmlns="${NS}"><Plain><Plain>a</Plain><Plain>b</Plain></Plain></Lists>`, "Lists"),
+    ).toEqual({
       ...empty,
       Plain: ["a", "b"],
     });

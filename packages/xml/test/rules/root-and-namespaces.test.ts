@@ -33,7 +33,9 @@ describe("rule 1: root element", () => {
   });
 
   it("falls back to the component name (last segment of the $ref)", () => {
-    expect(codec.decode(`<Unnamed xmlns="${NS}"><v>1</v></Unnamed>`, "#/components/schemas/Unnamed")).toEqual({ v: "1" });
+    expect(codec.decode(`<Unnamed xmlns="${NS}"><v>1</v></Unnamed>`, "#/components/schemas/Unnamed")).toEqual({
+      v: "1",
+    });
     expectCode(() => codec.decode(`<Root xmlns="${NS}"/>`, "#/components/schemas/Unnamed"), "UNEXPECTED_ROOT");
   });
 
@@ -96,7 +98,9 @@ describe("rule 2: namespace inheritance", () => {
     expect(codec.decode(`<Parent xmlns="${NS}" id="7"/>`, schema)).toEqual({ id: "7" });
     // a prefixed attribute is not the unqualified one, even when the prefix is the element's namespace
     expect(codec.decode(`<p:Parent xmlns:p="${NS}" p:id="7"/>`, schema)).toEqual({});
-    expect(codec.decode(`<Parent xmlns="${NS}" xmlns:b="${NS_B}" b:qualified="q"/>`, schema)).toEqual({ qualified: "q" });
+    expect(codec.decode(`<Parent xmlns="${NS}" xmlns:b="${NS_B}" b:qualified="q"/>`, schema)).toEqual({
+      qualified: "q",
+    });
     expect(codec.decode(`<Parent xmlns="${NS}" qualified="q"/>`, schema)).toEqual({});
   });
 

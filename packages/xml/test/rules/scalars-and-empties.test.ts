@@ -62,7 +62,8 @@ describe("rule 5: scalars are coerced by type", () => {
     expect(dec("<n>-.25</n>")).toEqual({ n: -0.25 });
     expect(dec("<n>1e3</n>")).toEqual({ n: 1000 });
     expect(dec("<n>5</n>")).toEqual({ n: 5 });
-    for (const bad of ["NaN", "INF", "-INF", "1.2.3", "e5", "."]) expectCode(() => dec(`<n>${bad}</n>`), "TYPE_MISMATCH");
+    for (const bad of ["NaN", "INF", "-INF", "1.2.3", "e5", "."])
+      expectCode(() => dec(`<n>${bad}</n>`), "TYPE_MISMATCH");
   });
 
   it("boolean: true/false/1/0", () => {

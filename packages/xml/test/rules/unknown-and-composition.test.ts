@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { XSI, codecOf, expectCode, ref } from "../helpers.js";
 
 const codec = codecOf({
-  K: { type: "object", xml: { name: "K" }, properties: { a: { type: "string" }, at: { type: "string", xml: { attribute: true } } } },
+  K: {
+    type: "object",
+    xml: { name: "K" },
+    properties: { a: { type: "string" }, at: { type: "string", xml: { attribute: true } } },
+  },
   Bag: {
     type: "object",
     xml: { name: "Bag" },
@@ -15,7 +19,12 @@ const codec = codecOf({
   B: ref("C"),
   C: { type: "object", xml: { name: "Chained" }, properties: { v: { type: "integer" } } },
   // allOf
-  Base: { type: "object", xml: { name: "Base" }, required: ["id"], properties: { id: { type: "string", xml: { attribute: true } } } },
+  Base: {
+    type: "object",
+    xml: { name: "Base" },
+    required: ["id"],
+    properties: { id: { type: "string", xml: { attribute: true } } },
+  },
   Derived: {
     allOf: [ref("Base"), { type: "object", properties: { extra: { type: "integer" } } }],
     xml: { name: "Derived" },
@@ -80,14 +89,24 @@ describe("rule 8: unknown elements and attributes", () => {
     expectCode(() => codec.decode(`<K><u>&bogus;</u></K>`, "K"), "MALFORMED");
     expectCode(() => codec.decode(`<K><u>\u0001</u></K>`, "K"), "INVALID_CHARACTER");
     expectCode(() => codec.decode(`<K><u x="1" x="2"/></K>`, "K"), "MALFORMED");
-    expectCode(() => codec.decode(`<K>${"<u>".repeat(10)}${"</u>".repeat(10)}</K>`, "K", { maxDepth: 5 }), "DEPTH_LIMIT");
+    expectCode(
+      () => codec.decode(`<K>${"<u>".repeat(10)}${"</u>".repeat(10)}</K>`, "K", { maxDepth: 5 }),
+      "DEPTH_LIMIT",
+    );
   });
 
   it("additionalProperties (a schema): unknown children decode with it under their local name", () => {
-    expect(codec.decode(`<Bag><fixed>f</fixed><n1>1</n1><n2>2</n2></Bag>`, "Bag")).toStrictEqual({ fixed: "f", n1: 1, n2: 2 });
+    expect(codec.decode(`<Bag><fixed>f</fixed><n1>1</n1><n2>2</n2></Bag>`, "Bag")).toStrictEqual({
+      fixed: "f",
+      n1: 1,
+      n2: 2,
+    });
     expectCode(() => codec.decode(`<Bag><n1>one</n1></Bag>`, "Bag"), "TYPE_MISMATCH");
     // names that are special in JavaScript stay plain own properties
-    const v = codec.decode<Record<string, unknown>>(`<Bag><__proto__>1</__proto__><constructor>2</constructor></Bag>`, "Bag");
+    const v = codec.decode<Record<string, unknown>>(
+      `<Bag><__proto__>1</__proto__><constructor>2</constructor></Bag>`,
+      "Bag",
+    );
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.keys(v)).toEqual(["__proto__", "constructor"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -105,7 +124,10 @@ describe("rule 9: $ref, allOf, oneOf/anyOf", () => {
   });
 
   it("oneOf: the element name chooses the alternative", () => {
-    const v = codec.decode(`<Pets><Dog><woof>w</woof></Dog><Cat><meow>m</meow></Cat><Dog><woof>2</woof></Dog></Pets>`, "Pets");
+    const v = codec.decode(
+      `<Pets><Dog><woof>w</woof></Dog><Cat><meow>m</meow></Cat><Dog><woof>2</woof></Dog></Pets>`,
+      "Pets",
+    );
     expect(v).toEqual({ pets: [{ woof: "w" }, { meow: "m" }, { woof: "2" }] });
     expect(codec.decode(`<Pets><Cat><meow>m</meow></Cat></Pets>`, "Pets")).toEqual({ pets: [{ meow: "m" }] });
   });
@@ -119,7 +141,9 @@ describe("rule 9: $ref, allOf, oneOf/anyOf", () => {
   it("names don't decide: the first alternative that decodes (required properties present) wins", () => {
     expect(codec.decode(`<Holder><num>12</num></Holder>`, "Holder")).toEqual({ num: 12 });
     expect(codec.decode(`<Holder><num>twelve</num></Holder>`, "Holder")).toEqual({ num: "twelve" });
-    expect(codec.decode(`<Holder><Shape><radius>2</radius></Shape></Holder>`, "Holder")).toEqual({ shape: { radius: 2 } });
+    expect(codec.decode(`<Holder><Shape><radius>2</radius></Shape></Holder>`, "Holder")).toEqual({
+      shape: { radius: 2 },
+    });
     expect(codec.decode(`<Holder><Shape><side>3</side></Shape></Holder>`, "Holder")).toEqual({ shape: { side: 3 } });
     expectCode(() => codec.decode(`<Holder><Shape><side>three</side></Shape></Holder>`, "Holder"), "TYPE_MISMATCH");
   });

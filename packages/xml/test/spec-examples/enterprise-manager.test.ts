@@ -79,7 +79,10 @@ describe("Enterprise Manager spec: XML examples decode to their JSON twins", () 
           "(the turbo `test` task runs `bundle` first).",
       );
     }
-    expect(pairs.length, "no response offers application/xml and application/json examples under a shared key").toBeGreaterThan(0);
+    expect(
+      pairs.length,
+      "no response offers application/xml and application/json examples under a shared key",
+    ).toBeGreaterThan(0);
   });
 
   for (const p of pairs) {

@@ -36,7 +36,9 @@ describe("accepts", () => {
   });
 
   it("the five predefined entities and decimal/hex character references", () => {
-    expect(dec(r("<t>&lt;&gt;&amp;&apos;&quot; &#65;&#x42;&#X43;</t>".replace("&#X43;", "&#x43;")))).toEqual({ t: `<>&'" ABC` });
+    expect(dec(r("<t>&lt;&gt;&amp;&apos;&quot; &#65;&#x42;&#X43;</t>".replace("&#X43;", "&#x43;")))).toEqual({
+      t: `<>&'" ABC`,
+    });
     expect(dec(r("<t>&#x1F600;&#128512;</t>"))).toEqual({ t: "😀😀" });
     expect(dec(r("", ' a="&lt;&#x26;&quot;"'))).toEqual({ a: '<&"' });
   });
@@ -53,8 +55,17 @@ describe("accepts", () => {
   });
 
   it("non-ASCII names and text", () => {
-    const c = codecOf({ X: { type: "object", xml: { name: "Ωmega" }, properties: { "ñame·1": { type: "string" }, "𐀀": { type: "string" } } } });
-    expect(c.decode("<Ωmega><ñame·1>ünïcødé ✓</ñame·1><𐀀>x</𐀀></Ωmega>", "X")).toEqual({ "ñame·1": "ünïcødé ✓", "𐀀": "x" });
+    const c = codecOf({
+      X: {
+        type: "object",
+        xml: { name: "Ωmega" },
+        properties: { "ñame·1": { type: "string" }, "𐀀": { type: "string" } },
+      },
+    });
+    expect(c.decode("<Ωmega><ñame·1>ünïcødé ✓</ñame·1><𐀀>x</𐀀></Ωmega>", "X")).toEqual({
+      "ñame·1": "ünïcødé ✓",
+      "𐀀": "x",
+    });
   });
 
   it("the real server sample", () => {
@@ -108,12 +119,34 @@ describe("refuses", () => {
   }
 
   it("characters XML 1.0 forbids, raw or as references", () => {
-    for (const bad of ["\u0000", "\u0001", "\u0008", "\u000B", "\u001F", "\uFFFE", "\uFFFF", "\uD800", "\uDC00", "x\uDBFFy"]) {
+    for (const bad of [
+      "\u0000",
+      "\u0001",
+      "\u0008",
+      "\u000B",
+      "\u001F",
+      "\uFFFE",
+      "\uFFFF",
+      "\uD800",
+      "\uDC00",
+      "x\uDBFFy",
+    ]) {
       expectCode(() => dec(r(`<t>${bad}</t>`)), "INVALID_CHARACTER");
       expectCode(() => dec(r("", ` a="${bad}"`)), "INVALID_CHARACTER");
       expectCode(() => dec(r(`<!--${bad}-->`)), "INVALID_CHARACTER");
     }
-    for (const ref of ["&#0;", "&#x0;", "&#1;", "&#xB;", "&#xD800;", "&#xDFFF;", "&#xFFFE;", "&#xFFFF;", "&#x110000;", "&#99999999999999999999;"]) {
+    for (const ref of [
+      "&#0;",
+      "&#x0;",
+      "&#1;",
+      "&#xB;",
+      "&#xD800;",
+      "&#xDFFF;",
+      "&#xFFFE;",
+      "&#xFFFF;",
+      "&#x110000;",
+      "&#99999999999999999999;",
+    ]) {
       expectCode(() => dec(r(`<t>${ref}</t>`)), "INVALID_CHARACTER");
     }
   });
@@ -135,10 +168,15 @@ describe("refuses", () => {
   });
 
   it("paths point into the decoded value: /ReplicaTaskSessions/3/Links/0/Href", () => {
-    const doc = structuredClone(replicaDoc) as unknown as { components: { schemas: { Link: { properties: { Href: { type: string } } } } } };
+    const doc = structuredClone(replicaDoc) as unknown as {
+      components: { schemas: { Link: { properties: { Href: { type: string } } } } };
+    };
     doc.components.schemas.Link.properties.Href.type = "integer";
     const c = createXmlCodec(doc);
-    const item = sampleXml.slice(sampleXml.indexOf("   <ReplicaTaskSession "), sampleXml.indexOf("</ReplicaTaskSessions>"));
+    const item = sampleXml.slice(
+      sampleXml.indexOf("   <ReplicaTaskSession "),
+      sampleXml.indexOf("</ReplicaTaskSessions>"),
+    );
     const numbered = item.replace(/Href="[^"]*"/g, 'Href="1"');
     const xml = sampleXml.replace(item, numbered.repeat(3) + item);
     const e = expectCode(() => c.decode(xml, REF), "TYPE_MISMATCH");
