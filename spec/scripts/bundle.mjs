@@ -1,27 +1,108 @@
-// Bundles every API listed in ../redocly.yaml into spec/dist/<api>.yaml and .json:
-// one self-contained document each, components kept (the form generators prefer).
+// Bundles every API that has a manifest, spec/<api>/api.yaml, into spec/dist/<api>.yaml and
+// .json (one self-contained document each, components kept) and writes the registry
+// spec/dist/apis.json that @veeam-sessions/spec exports. A new API is a new folder: nothing
+// else names it. `--roots` prints the root documents (for `redocly lint`).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, statSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
 const specDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(specDir);
-const config = parse(readFileSync(join(root, "redocly.yaml"), "utf8"));
 const redocly = join(specDir, "node_modules", ".bin", "redocly");
 const dist = join(specDir, "dist");
-mkdirSync(dist, { recursive: true });
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
-for (const api of Object.keys(config.apis)) {
-  for (const ext of ["yaml", "json"]) {
-    const out = join(dist, `${api}.${ext}`);
-    execFileSync(redocly, ["bundle", api, "--config", join(root, "redocly.yaml"), "--output", out, "--ext", ext], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "ignore", "pipe"],
+/** Every spec/<api>/api.yaml, checked: the fields the packages rely on, unique aliases and ports. */
+export function readManifests(dir = specDir) {
+  const manifests = [];
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name, "api.yaml");
+    if (!existsSync(file)) continue;
+    const m = parse(readFileSync(file, "utf8"));
+    const where = relative(root, file);
+    const need = (cond, what) => {
+      if (!cond) throw new Error(`${where}: ${what}`);
+    };
+    need(m && typeof m === "object", "is not a mapping");
+    need(m.slug === name, `slug must be the folder name "${name}" (it is "${m.slug}")`);
+    need(/^[a-z][a-z0-9-]*$/.test(m.slug), "slug must be lowercase kebab-case");
+    need(typeof m.title === "string" && m.title, "title is required");
+    need(typeof m.alias === "string" && /^[a-z][a-z0-9]*$/.test(m.alias), "alias must be a short lowercase word");
+    need(Number.isInteger(m.port) && m.port > 0 && m.port < 65536, "port must be a port number");
+    need(typeof m.root === "string" && existsSync(join(dir, name, m.root)), `root ${m.root} does not exist`);
+    need(m.auth && typeof m.auth.kind === "string", "auth.kind is required");
+    if (m.guide !== undefined) need(existsSync(join(dir, name, m.guide)), `guide ${m.guide} does not exist`);
+    m.mockUrlEnv ??= `VEEAM_MOCK_${m.alias.toUpperCase()}_URL`;
+    need(/^[A-Z][A-Z0-9_]*$/.test(m.mockUrlEnv), "mockUrlEnv must be an environment variable name");
+    for (const other of manifests) {
+      need(other.alias !== m.alias && other.slug !== m.alias, `alias "${m.alias}" is taken by ${other.slug}`);
+      need(other.port !== m.port, `port ${m.port} is taken by ${other.slug}`);
+    }
+    manifests.push({ ...m, dir: join(dir, name) });
+  }
+  if (manifests.length === 0) throw new Error(`no spec/<api>/api.yaml under ${dir}`);
+  return manifests.sort((a, b) => a.port - b.port);
+}
+
+/** `https://{host}/api/{version}` with its variables' defaults → `/api/v1`. */
+function basePathOf(server) {
+  const vars = server?.variables ?? {};
+  const url = String(server?.url ?? "/").replace(/\{([^}]+)\}/g, (_, n) => String(vars[n]?.default ?? `{${n}}`));
+  return url.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/\/+$/, "");
+}
+
+function bundle() {
+  const manifests = readManifests();
+  mkdirSync(dist, { recursive: true });
+  const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+  const apis = [];
+  for (const m of manifests) {
+    for (const ext of ["yaml", "json"]) {
+      const out = join(dist, `${m.slug}.${ext}`);
+      execFileSync(
+        redocly,
+        ["bundle", join(m.dir, m.root), "--config", join(root, "redocly.yaml"), "--output", out, "--ext", ext],
+        { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] },
+      );
+      console.log(`bundled ${m.slug} -> ${relative(root, out)} (${statSync(out).size} bytes)`);
+    }
+    const doc = JSON.parse(readFileSync(join(dist, `${m.slug}.json`), "utf8"));
+    const server = doc.servers?.[0];
+    const { dir: _dir, root: _root, guide, ...manifest } = m;
+    apis.push({
+      ...manifest,
+      ...(guide ? { guide: readFileSync(join(m.dir, guide), "utf8") } : {}),
+      documentTitle: doc.info.title,
+      version: doc.info.version,
+      openapi: doc.openapi,
+      basePath: basePathOf(server),
+      server: server?.url ?? "/",
+      operations: Object.values(doc.paths ?? {}).reduce((n, item) => n + METHODS.filter((k) => item[k]).length, 0),
+      files: { json: `${m.slug}.json`, yaml: `${m.slug}.yaml` },
     });
-    console.log(`bundled ${api} -> ${relative(root, out)} (${statSync(out).size} bytes)`);
+  }
+  writeFileSync(join(dist, "apis.json"), `${JSON.stringify({ apis }, null, 2)}\n`);
+  // The names as a TypeScript union, so `Record<ApiName, …>` and `api: ApiName` follow the registry.
+  mkdirSync(join(specDir, "generated"), { recursive: true });
+  writeFileSync(
+    join(specDir, "generated", "names.ts"),
+    "// Generated by spec/scripts/bundle.mjs from spec/*/api.yaml. Do not edit: run `pnpm bundle`.\n" +
+      `export const API_NAMES = ${JSON.stringify(apis.map((a) => a.slug))} as const;\n` +
+      "export type ApiName = (typeof API_NAMES)[number];\n",
+  );
+  console.log(`registry -> ${relative(root, join(dist, "apis.json"))} (${apis.map((a) => a.slug).join(", ")})`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    if (process.argv.includes("--roots")) {
+      // The root documents, one per line, for `redocly lint`.
+      for (const m of readManifests()) console.log(relative(process.cwd(), join(m.dir, m.root)));
+    } else bundle();
+  } catch (error) {
+    console.error(`bundle: ${error.message}`);
+    process.exit(1);
   }
 }
