@@ -5,7 +5,6 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const rel = (p) => relative(root, p);
 const kb = (p) => `${(statSync(p).size / 1024).toFixed(1)} kB`;
@@ -18,20 +17,22 @@ function list(dir, filter) {
     : [];
 }
 
-const bundles = list(join(root, "spec", "dist"), (f) => /\.(json|yaml)$/.test(f));
-const types = list(join(root, "packages", "types", "generated"), (f) => f.endsWith(".d.ts"));
-if (bundles.length === 0 || types.length === 0) {
+// The registry and helpers of @veeam-sessions/spec (built by the turbo `build` task).
+const specLib = join(root, "spec", "dist", "lib", "src", "index.js");
+const types = list(join(root, "packages", "types", "generated"), (f) => f.endsWith(".ts"));
+if (!existsSync(specLib) || types.length === 0) {
   console.error("Nothing was bundled or generated: run `npx -y pnpm@10.34.8 start` from the repository root.");
   process.exit(1);
 }
+const spec = await import(pathToFileURL(specLib).href);
+const registry = spec.apis();
+const bundles = registry.flatMap((a) => [join(spec.distDir, a.files.yaml), join(spec.distDir, a.files.json)]);
 
 console.log("\nveeam-sessions: lint passed (Redocly + ESLint + tsc), then:");
 console.log("  bundled specs:");
 for (const f of bundles) {
   const doc = f.endsWith(".json") ? JSON.parse(readFileSync(f, "utf8")) : undefined;
-  const ops = doc
-    ? Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((k) => METHODS.has(k)).length, 0)
-    : undefined;
+  const ops = doc ? spec.operationsOf(doc).length : undefined;
   console.log(`    ${rel(f)}  ${kb(f)}${ops === undefined ? "" : `  ${ops} operations`}`);
 }
 console.log("  generated types:");
@@ -44,15 +45,14 @@ for (const pkg of list(join(root, "packages"), () => true)) {
 // ---- Services -------------------------------------------------------------------------------
 // Each starter returns a list of { name, url, note, stop }; add new ones to STARTERS.
 
-/** The Prism mocks of both APIs (packages/mock), on 4010 (EM) and 4011 (Azure), else free ports. */
+/** The Prism mocks of every API in the registry (packages/mock), each on its manifest's port, else a free one. */
 async function startMockServices() {
   const dist = join(root, "packages", "mock", "dist", "index.js");
   if (!existsSync(dist)) throw new Error(`${rel(dist)} is missing: the build did not run`);
   const { startMock, DEFAULT_PORTS, API_TITLES } = await import(pathToFileURL(dist).href);
+  const width = Math.max(...registry.map((a) => a.alias.length));
   const log = (e) =>
-    console.log(
-      `  ${e.api === "enterprise-manager" ? "em   " : "azure"} ${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"}`,
-    );
+    console.log(`  ${spec.getApi(e.api).alias.padEnd(width)} ${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"}`);
   const start = async (api) => {
     try {
       return { mock: await startMock({ api, port: DEFAULT_PORTS[api], onExchange: log }), note: "" };
@@ -64,7 +64,7 @@ async function startMockServices() {
       };
     }
   };
-  const started = await Promise.allSettled(["enterprise-manager", "backup-for-azure"].map(start));
+  const started = await Promise.allSettled(registry.map((a) => start(a.slug)));
   const ok = started.filter((r) => r.status === "fulfilled").map((r) => r.value);
   const failed = started.find((r) => r.status === "rejected");
   if (failed) {
@@ -72,18 +72,25 @@ async function startMockServices() {
     throw failed.reason;
   }
   return ok.map(({ mock, note }) => ({
+    api: mock.api,
     name: `${API_TITLES[mock.api]} mock`,
     url: mock.url,
-    note: `Prism from the spec's examples, ready in ${(mock.startupMs / 1000).toFixed(1)} s${note}${mock.api === "backup-for-azure" ? `; token: ${mock.origin}/api/oauth2/token` : ""}`,
+    note: `Prism from the spec's examples, ready in ${(mock.startupMs / 1000).toFixed(1)} s${note}${tokenNote(mock)}`,
     stop: () => mock.stop(),
   }));
+}
+
+/** `; token: URL` for an API whose clients get OAuth2 tokens (from its manifest). */
+function tokenNote(mock) {
+  const { auth } = spec.getApi(mock.api);
+  return auth.kind.startsWith("oauth2") && auth.tokenPath ? `; token: ${mock.origin}${auth.tokenPath}` : "";
 }
 
 /** The docs site (packages/docs/dist, built by the `docs` task) on 4000, else a free port. */
 async function startDocsServer() {
   const { serveDocs } = await import(pathToFileURL(join(root, "packages", "docs", "scripts", "serve.mjs")).href);
   let server;
-  let note = "Redoc reference of both APIs, offline";
+  let note = `Redoc reference of ${registry.length} APIs, offline`;
   try {
     server = await serveDocs({ port: 4000 });
   } catch (error) {
@@ -112,9 +119,10 @@ const width = Math.max(...services.map((s) => s.name.length));
 const once = process.argv.includes("--once") || !!process.env.CI;
 console.log(`\nReady${once ? "" : " (Ctrl-C stops)"}:`);
 for (const s of services) console.log(`  ${s.name.padEnd(width)}  ${s.url}  (${s.note})`);
-const em = services.find((s) => s.url.endsWith("/api"));
-if (em)
-  console.log(`\n  Try: curl -H 'Accept: application/json' -H 'X-RestSvcSessionId: any' ${em.url}/backupSessions`);
+for (const api of registry) {
+  const mock = services.find((s) => s.api === api.slug);
+  if (api.try && mock) console.log(`\n  Try: ${api.try.replaceAll("{url}", mock.url)}`);
+}
 console.log("\nNext: README command 2 (`npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 test`) runs every test.");
 
 if (once) {

@@ -1,16 +1,15 @@
-// Generates generated/enterprise-manager.xml.js: what the client needs to decode Enterprise
-// Manager's XML bodies with @veeam-sessions/xml, and nothing more: the schemas (without
-// descriptions and examples) and, per operation and status, the response body's schema.
-// Loaded lazily, only when an XML body arrives, so JSON users never pay for it.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// Generates, for every API in the registry of @veeam-sessions/spec whose responses offer XML,
+// generated/<api>.xml.js: what the client needs to decode the API's XML bodies with
+// @veeam-sessions/xml, and nothing more: the schemas (without descriptions and examples) and,
+// per operation and status, the response body's schema. Loaded lazily, only when an XML body
+// arrives, so JSON users never pay for it. And generated/operation-ids.js for every API.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { apis, deref, isXmlMediaType, loadBundled, operationsOf } from "@veeam-sessions/spec";
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
-const specFile = join(pkg, "..", "..", "spec", "dist", "enterprise-manager.json");
-const doc = JSON.parse(readFileSync(specFile, "utf8"));
 const DROP = new Set(["description", "examples", "example", "summary", "title", "externalDocs", "format", "pattern"]);
-const METHODS = new Set(["get", "put", "post", "delete", "patch", "head", "options", "trace"]);
 
 function strip(node) {
   if (Array.isArray(node)) return node.map(strip);
@@ -25,43 +24,37 @@ function strip(node) {
   return out;
 }
 
-function deref(node) {
-  while (node && node.$ref)
-    node = node.$ref
-      .slice(2)
-      .split("/")
-      .reduce((n, k) => n[k], doc);
-  return node;
-}
-
-const operations = {};
-for (const [path, item] of Object.entries(doc.paths)) {
-  for (const [method, op] of Object.entries(item)) {
-    if (!METHODS.has(method)) continue;
+mkdirSync(join(pkg, "generated"), { recursive: true });
+const header = "// Generated from the bundled specs (spec/dist) by scripts/generate.mjs. Do not edit.\n";
+const xmlApis = [];
+const ids = {};
+for (const api of apis()) {
+  const doc = loadBundled(api.slug);
+  const operations = {};
+  let xml = false;
+  for (const { method, path, op } of operationsOf(doc)) {
+    const key = `${method.toUpperCase()} ${path}`;
+    // Operation ids for every API, so errors can name the operation without loading any schema.
+    ids[key] = op.operationId;
     const responses = {};
     for (const [status, r] of Object.entries(op.responses ?? {})) {
-      const schema = deref(r).content?.["application/xml"]?.schema;
-      if (schema) responses[status] = strip(schema);
+      const content = deref(doc, r).content ?? {};
+      const type = Object.keys(content).find(isXmlMediaType);
+      if (type && content[type].schema) {
+        responses[status] = strip(content[type].schema);
+        xml = true;
+      }
     }
-    operations[`${method.toUpperCase()} ${path}`] = { operationId: op.operationId, responses };
+    operations[key] = { operationId: op.operationId, responses };
   }
-}
-
-const out = { components: { schemas: strip(doc.components.schemas) }, operations };
-mkdirSync(join(pkg, "generated"), { recursive: true });
-const header = "// Generated from spec/dist/enterprise-manager.json by scripts/generate.mjs. Do not edit.\n";
-writeFileSync(join(pkg, "generated", "enterprise-manager.xml.js"), `${header}export default ${JSON.stringify(out)};\n`);
-writeFileSync(
-  join(pkg, "generated", "enterprise-manager.xml.d.ts"),
-  `${header}declare const xml: {\n  components: { schemas: Record<string, unknown> };\n  operations: Record<string, { operationId: string; responses: Record<string, unknown> }>;\n};\nexport default xml;\n`,
-);
-// Operation ids for every API, so errors can name the operation without loading any schema.
-const ids = {};
-for (const api of ["enterprise-manager", "backup-for-azure"]) {
-  const d = JSON.parse(readFileSync(join(pkg, "..", "..", "spec", "dist", `${api}.json`), "utf8"));
-  for (const [path, item] of Object.entries(d.paths))
-    for (const [method, op] of Object.entries(item))
-      if (METHODS.has(method)) ids[`${method.toUpperCase()} ${path}`] = op.operationId;
+  if (!xml) continue;
+  const out = { components: { schemas: strip(doc.components?.schemas ?? {}) }, operations };
+  writeFileSync(join(pkg, "generated", `${api.slug}.xml.js`), `${header}export default ${JSON.stringify(out)};\n`);
+  writeFileSync(
+    join(pkg, "generated", `${api.slug}.xml.d.ts`),
+    `${header}declare const xml: {\n  components: { schemas: Record<string, unknown> };\n  operations: Record<string, { operationId: string; responses: Record<string, unknown> }>;\n};\nexport default xml;\n`,
+  );
+  xmlApis.push(`${api.slug}.xml.js (${Object.keys(operations).length} operations)`);
 }
 writeFileSync(join(pkg, "generated", "operation-ids.js"), `${header}export default ${JSON.stringify(ids)};\n`);
 writeFileSync(
@@ -69,5 +62,5 @@ writeFileSync(
   `${header}declare const ids: Record<string, string>;\nexport default ids;\n`,
 );
 console.log(
-  `generated packages/client/generated/enterprise-manager.xml.js (${Object.keys(operations).length} operations) and operation-ids.js (${Object.keys(ids).length})`,
+  `generated packages/client/generated/${[...xmlApis, `operation-ids.js (${Object.keys(ids).length})`].join(", ")}`,
 );

@@ -11,7 +11,7 @@ import {
   type CommonClientOptions,
 } from "./core.js";
 import { VeeamApiError } from "./errors.js";
-import { decodeEnterpriseManagerXml } from "./xml.js";
+import { xmlDecoder } from "./xml.js";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
 const NO_AUTH = new Set(["/", "/sessionMngr/"]);
@@ -169,7 +169,7 @@ export function createEnterpriseManagerClient(options: EnterpriseManagerClientOp
   const accept = options.format === "xml" ? "application/xml" : "application/json";
   const client = createCore<paths>(
     options,
-    { api: "enterprise-manager", secrets, decodeXml: decodeEnterpriseManagerXml },
+    { api: "enterprise-manager", secrets, decodeXml: xmlDecoder("enterprise-manager") },
     [
       credentialMiddleware({
         skip: (schemaPath) => NO_AUTH.has(schemaPath),

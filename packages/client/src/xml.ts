@@ -1,18 +1,24 @@
-// Decoding Enterprise Manager's XML bodies: loaded on the first XML answer only, so a JSON
-// client never loads the codec or the schemas.
+// Decoding an API's XML bodies (generated/<api>.xml.js, written for every API whose spec offers
+// XML): loaded on the first XML answer only, so a JSON client never loads the codec or the schemas.
 import type { XmlCodec } from "@veeam-sessions/xml";
+import type { ApiName } from "./core.js";
+
+interface XmlPlan {
+  components: { schemas: Record<string, unknown> };
+  operations: Record<string, { operationId: string; responses: Record<string, unknown> }>;
+}
 
 interface Loaded {
   codec: XmlCodec;
   operations: Record<string, { operationId: string; responses: Record<string, unknown> }>;
   errorSchema: unknown;
 }
-let loading: Promise<Loaded> | undefined;
+const loading = new Map<ApiName, Promise<Loaded>>();
 
-async function load(): Promise<Loaded> {
+async function load(api: ApiName): Promise<Loaded> {
   const [{ createXmlCodec }, { default: doc }] = await Promise.all([
     import("@veeam-sessions/xml"),
-    import("../generated/enterprise-manager.xml.js"),
+    import(`../generated/${api}.xml.js`) as Promise<{ default: XmlPlan }>,
   ]);
   return {
     codec: createXmlCodec(doc),
@@ -21,9 +27,15 @@ async function load(): Promise<Loaded> {
   };
 }
 
-/** Decodes the XML body of `METHOD /path` answered with `status` into the JSON form. */
-export async function decodeEnterpriseManagerXml(key: string, status: number, text: string): Promise<unknown> {
-  const { codec, operations, errorSchema } = await (loading ??= load());
+/** The decoder of one API's XML bodies: `METHOD /path` answered with `status` into the JSON form. */
+export function xmlDecoder(api: ApiName): (key: string, status: number, text: string) => Promise<unknown> {
+  return (key, status, text) => decodeXml(api, key, status, text);
+}
+
+async function decodeXml(api: ApiName, key: string, status: number, text: string): Promise<unknown> {
+  let pending = loading.get(api);
+  if (!pending) loading.set(api, (pending = load(api)));
+  const { codec, operations, errorSchema } = await pending;
   const responses = operations[key]?.responses ?? {};
   const schema =
     responses[String(status)] ??

@@ -11,6 +11,7 @@ import {
   type FixtureResult,
 } from "./fixtures.js";
 import { createValidator, type ContractError, type ContractValidator, type ValidatorOptions } from "./validator.js";
+import { API_NAMES } from "./spec.js";
 
 export interface Io {
   stdout(text: string): void;
@@ -46,7 +47,7 @@ Options:
   -h, --help              show this help
 
 A body file without NAME.meta.json is described with flags:
-  --api <name>            enterprise-manager | backup-for-azure (optional with --operation)
+  --api <name>            ${API_NAMES.join(" | ")} (optional with --operation)
   --operation <id>        the operationId, instead of --method and --path
   --method <verb>         GET, POST, ...
   --path <path>           /replicaSessions/{ID} (or a concrete path)

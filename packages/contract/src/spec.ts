@@ -1,74 +1,25 @@
 // The bundled OpenAPI documents (spec/dist, shipped by @veeam-sessions/spec) and lookups in them:
 // operation by method + path or by operationId, response by status, JSON Pointers for messages.
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import {
+  API_NAMES,
+  HTTP_METHODS,
+  atPointer,
+  escapeToken,
+  isObject,
+  readBundled,
+  resolveRef,
+  type ApiName,
+  type Json,
+} from "@veeam-sessions/spec";
 
-export type Json = Record<string, unknown>;
-
-/** The APIs whose bundled documents `createValidator()` loads by default. */
-export const API_NAMES = ["enterprise-manager", "backup-for-azure"] as const;
-export type ApiName = (typeof API_NAMES)[number];
-
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-
-export function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** One JSON Pointer token (RFC 6901). */
-export function escapeToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-/** The value at a `#/a/b` pointer of `doc`, or undefined. */
-export function atPointer(doc: unknown, pointer: string): unknown {
-  if (pointer === "#" || pointer === "#/") return doc;
-  if (!pointer.startsWith("#/")) return undefined;
-  let node: unknown = doc;
-  for (const raw of pointer.slice(2).split("/")) {
-    const key = unescapeToken(raw);
-    if (Array.isArray(node)) node = node[Number(key)];
-    else if (isObject(node)) node = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
-    else return undefined;
-  }
-  return node;
-}
+export { API_NAMES, atPointer, escapeToken, isObject, type ApiName, type Json };
 
 /** Follows local `$ref`s from `node` (at `pointer`); returns the target and its pointer. */
-export function deref(doc: Json, node: unknown, pointer: string): { node: unknown; pointer: string } {
-  let current = node;
-  let at = pointer;
-  for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
-    if (hops > 64) throw new Error(`$ref loop at ${at}`);
-    at = current.$ref;
-    current = atPointer(doc, at);
-    if (current === undefined) throw new Error(`unresolved $ref ${at}`);
-  }
-  return { node: current, pointer: at };
-}
+export const deref = resolveRef;
 
 /** Reads `@veeam-sessions/spec/<api>.json` (spec/dist): the bundled document of one API. */
 export async function loadBundledSpec(api: ApiName): Promise<Json> {
-  const require = createRequire(import.meta.url);
-  let file: string;
-  try {
-    file = require.resolve(`@veeam-sessions/spec/${api}.json`);
-  } catch (cause) {
-    throw new Error(`@veeam-sessions/spec/${api}.json cannot be found: is @veeam-sessions/spec installed?`, { cause });
-  }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new Error(`${file} cannot be read: in this repository run \`pnpm bundle\` first`, { cause });
-  }
-  const doc = JSON.parse(text) as unknown;
-  if (!isObject(doc) || !isObject(doc.paths)) throw new Error(`${file} is not an OpenAPI document`);
-  return doc;
+  return readBundled(api);
 }
 
 export interface Operation {

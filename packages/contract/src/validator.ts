@@ -27,7 +27,7 @@ import { expectedRoots, rootOf } from "./xml-root.js";
 
 /** A recorded response, as the client's `recordTo` writes it (`NAME.meta.json` + the body). */
 export interface RecordedResponse {
-  /** `enterprise-manager` or `backup-for-azure`; may be left out when `operationId` (or the path) names one operation across the APIs. */
+  /** An API of the registry (`spec/<api>/api.yaml`); may be left out when `operationId` (or the path) names one operation across the APIs. */
   api?: string;
   /** Instead of `method` + `path`. */
   operationId?: string;

@@ -3,18 +3,19 @@
 //   index.html                 landing page (src/index.html + src/style.css, filled from the specs)
 //   <api>.html                 one Redoc reference page per API (`redocly build-docs --inlineBundle`)
 //   openapi/<api>.{yaml,json}  the bundled documents, for download
-// The APIs are the `./<api>.yaml` exports of @veeam-sessions/spec, so a new API gets a page
-// as soon as the spec package exports it (the landing page then needs its section: the build
-// says so). Everything works offline: Redoc's script is inlined, and the few asset URLs the
+// The APIs are the registry of @veeam-sessions/spec (one per spec/<api>/api.yaml), so a new API
+// gets its page and its landing-page section (src/api-section.html, with the guide its folder
+// brings) with no edit here. Everything works offline: Redoc's script is inlined, and the few asset URLs the
 // Redoc bundle would load from Redocly's CDN (a logo, file-type icons) are rewritten to inline
 // data, so a page requests nothing from any host but its own. The build fails if any external
 // asset reference is left. The spec's x-codeSamples languages are passed to Redoc, which
 // otherwise hides samples in languages it does not list.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { apis as registryApis, loadBundled, operationsOf, specPath } from "@veeam-sessions/spec";
 
 const pkgDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(pkgDir, "dist");
@@ -60,39 +61,25 @@ export function externalAssets(html) {
   return [...found];
 }
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const escapeHtml = (s) =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const inlineCode = (s) => escapeHtml(s).replace(/`([^`]+)`/g, "<code>$1</code>");
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** The APIs the spec package publishes, with the paths of their bundled documents. */
+/** The APIs of the registry, with the paths of their bundled documents. */
 function specApis() {
-  const specPkgJson = require.resolve("@veeam-sessions/spec/package.json");
-  const { exports } = JSON.parse(readFileSync(specPkgJson, "utf8"));
-  const names = Object.keys(exports).flatMap((key) => /^\.\/([\w-]+)\.yaml$/.exec(key)?.[1] ?? []);
-  if (names.length === 0) throw new Error(`@veeam-sessions/spec exports no ./<api>.yaml (${specPkgJson})`);
-  return names.map((name) => {
-    const file = (ext) => {
-      const path = require.resolve(`@veeam-sessions/spec/${name}.${ext}`);
-      if (!existsSync(path)) {
-        throw new Error(
-          `${relative(process.cwd(), path)} is missing: bundle the specs first (\`npx -y pnpm@10.34.8 bundle\` from the repository root).`,
-        );
-      }
-      return path;
-    };
-    const yaml = file("yaml");
-    const json = file("json");
-    return { name, yaml, json, doc: JSON.parse(readFileSync(json, "utf8")) };
-  });
+  return registryApis().map((entry) => ({
+    name: entry.slug,
+    entry,
+    yaml: specPath(entry.slug, "yaml"),
+    json: specPath(entry.slug, "json"),
+    doc: loadBundled(entry.slug),
+  }));
 }
 
 /** @param {any} doc */
 function operations(doc) {
-  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((method) => ({ method, path, ...item[method] })),
-  );
+  return operationsOf(doc).map(({ method, path, op }) => ({ method, path, ...op }));
 }
 
 function operationsTable(doc) {
@@ -187,35 +174,52 @@ function hashLinks(html) {
   return html.slice(0, start) + html.slice(start, end).replace(/href="\/(?!\/)/g, 'href="#/') + html.slice(end);
 }
 
-function landingPage(apis) {
-  let html = readFileSync(join(pkgDir, "src", "index.html"), "utf8");
-  const style = readFileSync(join(pkgDir, "src", "style.css"), "utf8");
-  const missing = apis.filter((api) => !html.includes(`{{operations:${api.name}}}`)).map((api) => api.name);
-  if (missing.length > 0) {
-    throw new Error(
-      `src/index.html has no section for ${missing.join(", ")}: add one (copy an existing <section class="api">).`,
-    );
-  }
-  const values = { style: style.trimEnd() };
-  for (const api of apis) {
-    const { doc, name } = api;
-    Object.assign(values, {
-      [`title:${name}`]: escapeHtml(doc.info.title),
-      [`summary:${name}`]: inlineCode(doc.info.summary ?? ""),
-      [`version:${name}`]: escapeHtml(doc.info.version),
-      [`openapi:${name}`]: escapeHtml(doc.openapi),
-      [`count:${name}`]: String(operations(doc).length),
-      [`server:${name}`]: escapeHtml(doc.servers?.[0]?.url ?? ""),
-      [`page:${name}`]: `${name}.html`,
-      [`yaml:${name}`]: `openapi/${name}.yaml`,
-      [`json:${name}`]: `openapi/${name}.json`,
-      [`operations:${name}`]: operationsTable(doc),
-    });
-  }
-  html = html.replace(/\{\{([\w:-]+)\}\}/g, (whole, key) => {
-    if (!(key in values)) throw new Error(`src/index.html: unknown placeholder ${whole}`);
+/** Replaces every `{{name}}` in `template` with `values[name]`; an unknown name is an error. */
+function fill(template, values, where) {
+  return template.replace(/\{\{([\w:-]+)\}\}/g, (whole, key) => {
+    if (!(key in values)) throw new Error(`${where}: unknown placeholder ${whole}`);
     return values[key];
   });
+}
+
+function landingPage(apis) {
+  const page = readFileSync(join(pkgDir, "src", "index.html"), "utf8");
+  const section = readFileSync(join(pkgDir, "src", "api-section.html"), "utf8").replace(/^<!--[\s\S]*?-->\n/, "");
+  const style = readFileSync(join(pkgDir, "src", "style.css"), "utf8");
+  const sections = apis.map(({ doc, name, entry }) =>
+    fill(
+      section,
+      {
+        slug: name,
+        title: escapeHtml(doc.info.title),
+        summary: inlineCode(doc.info.summary ?? ""),
+        version: escapeHtml(doc.info.version),
+        openapi: escapeHtml(doc.openapi),
+        count: String(operations(doc).length),
+        server: escapeHtml(doc.servers?.[0]?.url ?? ""),
+        page: `${name}.html`,
+        yaml: `openapi/${name}.yaml`,
+        json: `openapi/${name}.json`,
+        // The API folder's own HTML (spec/<api>/<guide>), trusted like the spec itself.
+        guide: (entry.guide ?? "").trim().split("\n").join("\n  "),
+        operations: operationsTable(doc),
+      },
+      "src/api-section.html",
+    )
+      .trimEnd()
+      .split("\n")
+      .join("\n      "),
+  );
+  const titles = apis.map(({ entry }) => escapeHtml(`Veeam ${entry.title.replace(/^Veeam /, "")}`));
+  const html = fill(
+    page,
+    {
+      style: style.trimEnd(),
+      titles: titles.length > 1 ? `${titles.slice(0, -1).join(", ")} and ${titles.at(-1)}` : (titles[0] ?? ""),
+      apis: sections.join("\n\n      "),
+    },
+    "src/index.html",
+  );
   const out = join(dist, "index.html");
   writeFileSync(out, html);
   return out;

@@ -1,39 +1,41 @@
 // veeam-mock: Prism mock servers (or a validation proxy) for the Veeam session APIs.
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import {
-  API_TITLES,
-  APIS,
-  DEFAULT_PORTS,
-  startMocks,
-  startProxy,
-  type ApiName,
-  type Exchange,
-  type MockServer,
-} from "./index.js";
+import { apis, findApi } from "@veeam-sessions/spec";
+import { API_TITLES, APIS, startMocks, startProxy, type ApiName, type Exchange, type MockServer } from "./index.js";
 import { formatViolation } from "./violations.js";
 
 const require = createRequire(import.meta.url);
 const VERSION = (require("../package.json") as { version: string }).version;
 const PRISM_VERSION = (require("@stoplight/prism-cli/package.json") as { version: string }).version;
 
+const NAMES = apis()
+  .map((a) => a.slug)
+  .join("|");
+const [FIRST, SECOND] = apis();
 const HELP = `veeam-mock ${VERSION}: Prism ${PRISM_VERSION} mock servers for the Veeam session APIs
 
 Usage:
-  veeam-mock [--api enterprise-manager|backup-for-azure|all] [--port N] [--host H] [--dynamic]
-  veeam-mock proxy --api enterprise-manager|backup-for-azure --upstream URL [--port N] [--errors] [--insecure]
+  veeam-mock [--api ${NAMES}|all] [--port N] [--host H] [--dynamic]
+  veeam-mock proxy --api ${NAMES} --upstream URL [--port N] [--errors] [--insecure]
 
 Mock (default): answers from the bundled specs' examples.
-  --api NAME      enterprise-manager (em), backup-for-azure (azure) or all (default: all)
-  --port N        port to listen on; 0 picks a free one (default: ${DEFAULT_PORTS["enterprise-manager"]} EM, ${DEFAULT_PORTS["backup-for-azure"]} Azure;
-                  with --api all, EM takes N and Azure N+1)
+  --api NAME      ${apis()
+    .map((a) => `${a.slug} (${a.alias})`)
+    .join(", ")} or all (default: all)
+  --port N        port to listen on; 0 picks a free one (default: ${apis()
+    .map((a) => `${a.port} ${a.alias}`)
+    .join(", ")};
+                  with --api all, ${FIRST?.alias ?? "the first"} takes N${SECOND ? `, ${SECOND.alias} N+1 and so on` : ""})
   --host H        address to listen on (default: 127.0.0.1)
   --dynamic       generate JSON bodies from the schemas instead of the examples (XML stays examples)
   --cors          add CORS headers and answer preflights (the real servers do not)
 
 Proxy: Prism's validation proxy in front of a real server; every answer is checked against the
 contract and each violation is printed on its own line.
-  --upstream URL  the server's base URL: https://em:9398/api or https://vbazure/api/v1
+  --upstream URL  the server's base URL, ending with the API's base path: ${apis()
+    .map((a) => `https://${a.alias}.corp${a.basePath}`)
+    .join(" or ")}
   --errors        answer a violating response with Prism's 500 instead of passing it on
   --insecure      accept the upstream's self-signed TLS certificate
 
@@ -42,9 +44,13 @@ Both:
   --verbose       also print Prism's own log
   -h, --help      this text;  --version  the version
 
-Base URLs: Enterprise Manager http://HOST:PORT/api, Backup for Azure http://HOST:PORT/api/v1
-(token: http://HOST:PORT/api/oauth2/token). Any session id / bearer token is accepted; without
-one the answer is 401. Ctrl-C stops the servers.`;
+Base URLs: ${apis()
+  .map(
+    (a) =>
+      `${a.title} http://HOST:PORT${a.basePath}${a.auth.kind.startsWith("oauth2") && a.auth.tokenPath ? ` (token: http://HOST:PORT${a.auth.tokenPath})` : ""}`,
+  )
+  .join(", ")}.
+Any session id / bearer token is accepted; without one the answer is 401. Ctrl-C stops the servers.`;
 
 class UsageError extends Error {}
 
@@ -52,9 +58,8 @@ function apiName(value: string | undefined, allowAll: boolean): ApiName[] {
   const v = (value ?? (allowAll ? "all" : "")).toLowerCase();
   if (!v) throw new UsageError(`--api is required: ${APIS.join(" or ")}`);
   if (v === "all" && allowAll) return [...APIS];
-  if (v === "em") return ["enterprise-manager"];
-  if (v === "azure") return ["backup-for-azure"];
-  if ((APIS as readonly string[]).includes(v)) return [v as ApiName];
+  const found = findApi(v);
+  if (found) return [found.slug as ApiName];
   throw new UsageError(`unknown api "${value}": use ${APIS.join(", ")}${allowAll ? " or all" : ""}`);
 }
 
@@ -67,7 +72,11 @@ function portOf(value: string | undefined): number | undefined {
 }
 
 const time = () => new Date().toISOString().slice(11, 23);
-const SHORT: Record<ApiName, string> = { "enterprise-manager": "em", "backup-for-azure": "azure" };
+const SHORT: Record<ApiName, string> = Object.fromEntries(apis().map((a) => [a.slug, a.alias])) as Record<
+  ApiName,
+  string
+>;
+const WIDTH = Math.max(...apis().map((a) => a.alias.length));
 
 function reporter(quiet: boolean, proxy: boolean, many: boolean) {
   const counts = { requests: 0, violating: 0, violations: 0 };
@@ -77,7 +86,7 @@ function reporter(quiet: boolean, proxy: boolean, many: boolean) {
     if (e.violations.length) counts.violating++;
     counts.violations += e.violations.length;
     if (!quiet) {
-      const tag = many ? `${SHORT[e.api].padEnd(5)} ` : "";
+      const tag = many ? `${(SHORT[e.api] ?? e.api).padEnd(WIDTH)} ` : "";
       const found = e.violations.length
         ? `  ${e.violations.length} violation${e.violations.length > 1 ? "s" : ""}`
         : "";
@@ -130,19 +139,21 @@ async function main(argv: string[]): Promise<number> {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} is for "veeam-mock proxy"`);
   if (proxy && values.dynamic) throw new UsageError(`--dynamic is for the mock, not the proxy`);
 
-  const apis = apiName(values.api, !proxy);
+  const selected = apiName(values.api, !proxy);
   const port = portOf(values.port);
   const host = values.host ?? "127.0.0.1";
-  const report = reporter(!!values.quiet, proxy, apis.length > 1);
+  const report = reporter(!!values.quiet, proxy, selected.length > 1);
   const prismLog = values.verbose ? (line: string) => console.log(`  [prism] ${line}`) : undefined;
   const started = performance.now();
   let servers: MockServer[];
   if (proxy) {
     if (!values.upstream)
-      throw new UsageError(`--upstream is required: the server's base URL, e.g. https://em.corp:9398/api`);
+      throw new UsageError(
+        `--upstream is required: the server's base URL, e.g. https://${findApi(selected[0]!)?.alias ?? "server"}.corp${findApi(selected[0]!)?.basePath ?? ""}`,
+      );
     servers = [
       await startProxy({
-        api: apis[0]!,
+        api: selected[0]!,
         upstream: values.upstream,
         port,
         host,
@@ -154,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
       }),
     ];
   } else {
-    servers = await startMocks(apis, {
+    servers = await startMocks(selected, {
       port,
       host,
       dynamic: values.dynamic,
@@ -178,7 +189,8 @@ async function main(argv: string[]): Promise<number> {
       `veeam-mock: Prism ${PRISM_VERSION} mock${values.dynamic ? " (dynamic JSON)" : ""}, ready in ${seconds(performance.now() - started)}`,
     );
     for (const s of servers) {
-      const extra = s.api === "backup-for-azure" ? `  (token: ${s.origin}/api/oauth2/token)` : "";
+      const auth = findApi(s.api)?.auth;
+      const extra = auth?.kind.startsWith("oauth2") && auth.tokenPath ? `  (token: ${s.origin}${auth.tokenPath})` : "";
       console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}${extra}`);
     }
     console.log(values.quiet ? "Ctrl-C stops." : "One line per request below; Ctrl-C stops.");

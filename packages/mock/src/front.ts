@@ -1,15 +1,20 @@
 // The small HTTP server users talk to. It forwards every request to Prism and reports each
-// exchange, and corrects Prism where a client would otherwise see what the servers never send:
-// - EM without Accept: Prism would pick JSON; the server (and Prism with `*/*`) picks XML.
-// - EM, JSON asked for, but Prism refused the request (no session, bad parameter) and
-//   answered with the first media type's example (XML): answer with the JSON twin.
-// - Azure errors are application/problem+json whatever Accept says; Prism would refuse the
-//   media type for `Prefer: code=404` and fall back to the 200 answer.
-// - EM XML with --dynamic: Prism cannot generate XML from a schema; XML always comes from
-//   the examples (`Prefer: dynamic=false`).
+// exchange, and corrects Prism where a client would otherwise see what the servers never send.
+// What it does follows from the document (its MediaProfile), never from the API's name:
+// - An API whose answers offer XML and JSON (negotiates), without Accept: Prism would pick
+//   JSON; the server (and Prism with `*/*`) picks the first media type the spec lists.
+// - Same, JSON asked for, but Prism refused the request (no session, bad parameter) and
+//   answered with the first media type's example (XML): answer with the JSON twin, when the
+//   examples come in XML/JSON pairs.
+// - An API whose errors are application/problem+json: that answer comes whatever Accept says;
+//   Prism would refuse the media type for `Prefer: code=404` and fall back to the 200 answer,
+//   so Accept is widened with problem+json.
+// - XML with --dynamic: Prism cannot generate XML from a schema; XML always comes from the
+//   examples (`Prefer: dynamic=false`).
 // - Prism's XML "body must be object" findings are dropped from `sl-violations`.
-// As a proxy it changes nothing but the missing EM Accept (so the server picks, not Prism).
+// As a proxy it changes nothing but a missing Accept (so the server picks, not Prism).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { isJsonMediaType, isXmlMediaType, type MediaProfile } from "@veeam-sessions/spec";
 import type { ApiName } from "./spec.js";
 import { isXml, negotiate, withPreference } from "./negotiate.js";
 import { dropXmlBodyFindings, parseViolations, type Violation } from "./violations.js";
@@ -32,7 +37,9 @@ export interface FrontOptions {
   /** Prism's port on 127.0.0.1 (known once Prism listens). */
   prismPort: () => number;
   dynamic: boolean;
-  /** XML example body → JSON twin (EM). */
+  /** What the API's document offers (negotiation, problem+json errors, twins). */
+  profile: MediaProfile;
+  /** XML example body → JSON twin. */
   twins: Map<string, string>;
   onExchange?: ((exchange: Exchange) => void) | undefined;
   /** Why Prism is gone, if it is (for the 502). */
@@ -48,11 +55,12 @@ const HOP_BY_HOP = new Set([
   "te",
   "trailer",
 ]);
-const EM_OFFERS = ["application/xml", "application/json"] as const;
 
 export function createFront(options: FrontOptions): http.Server & { agent: http.Agent } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const em = options.api === "enterprise-manager";
+  const { negotiates, problemJson } = options.profile;
+  // The success media types in the spec's order (XML first when the server defaults to it).
+  const offers = options.profile.offers.filter((t) => isXmlMediaType(t) || isJsonMediaType(t));
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
@@ -64,12 +72,12 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
     let wanted: string | undefined;
     const accept = headers.accept as string | undefined;
     const mock = options.mode === "mock";
-    if (mock && !em && accept && !/problem\+json|\*\/\*/i.test(accept))
+    if (mock && problemJson && accept && !/problem\+json|\*\/\*/i.test(accept))
       headers.accept = `${accept}, application/problem+json`;
-    if (em) {
+    if (negotiates) {
       if (!headers.accept) headers.accept = "*/*";
-      wanted = negotiate(headers.accept as string, EM_OFFERS);
-      if (mock && options.dynamic && wanted !== "application/json") {
+      wanted = negotiate(headers.accept as string, offers);
+      if (mock && options.dynamic && !isJsonMediaType(wanted)) {
         headers.prefer = withPreference(headers.prefer as string | undefined, "dynamic", "false");
       }
     }
@@ -84,7 +92,7 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
           let body = Buffer.concat(chunks);
           let mediaType = answer.headers["content-type"];
           const xml = isXml(mediaType);
-          if (mock && em && wanted === "application/json" && xml) {
+          if (mock && negotiates && isJsonMediaType(wanted) && xml) {
             const twin = options.twins.get(body.toString("utf8").trim());
             if (twin !== undefined) {
               body = Buffer.from(twin);

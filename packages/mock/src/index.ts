@@ -3,6 +3,7 @@
 import type { AddressInfo } from "node:net";
 import { createFront, type Exchange } from "./front.js";
 import { startPrism, type PrismLogLevel } from "./prism.js";
+import { apis as registryApis, findApi, getApi, mediaProfile } from "@veeam-sessions/spec";
 import { APIS, loadSpec, rebase, splitUpstream, writeTemp, xmlTwins, type ApiName } from "./spec.js";
 
 export type { ApiName } from "./spec.js";
@@ -11,19 +12,18 @@ export type { Violation } from "./violations.js";
 export { formatViolation, parseViolations } from "./violations.js";
 export { APIS, specPath } from "./spec.js";
 
-/** Where the CLI (and `startMock` without `port`) listens: EM 4010, Azure 4011. */
-export const DEFAULT_PORTS: Readonly<Record<ApiName, number>> = {
-  "enterprise-manager": 4010,
-  "backup-for-azure": 4011,
-};
-export const API_TITLES: Readonly<Record<ApiName, string>> = {
-  "enterprise-manager": "Enterprise Manager",
-  "backup-for-azure": "Backup for Microsoft Azure",
-};
+/** Where the CLI (and `startMock` without `port`) listens: each API's `port` in its spec/<api>/api.yaml. */
+export const DEFAULT_PORTS: Readonly<Record<ApiName, number>> = Object.fromEntries(
+  registryApis().map((a) => [a.slug, a.port]),
+) as Record<ApiName, number>;
+/** Each API's title from its manifest. */
+export const API_TITLES: Readonly<Record<ApiName, string>> = Object.fromEntries(
+  registryApis().map((a) => [a.slug, a.title]),
+) as Record<ApiName, string>;
 
 interface CommonOptions {
   api: ApiName;
-  /** Port to listen on; 0 picks a free one. Default: 4010 (EM), 4011 (Azure). */
+  /** Port to listen on; 0 picks a free one. Default: the API's port in the registry. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
@@ -81,7 +81,15 @@ export interface MockServer {
 export async function startMock(options: MockOptions): Promise<MockServer> {
   const source = loadSpec(known(options.api));
   const { doc, basePath } = rebase(source);
-  return start(options, "mock", doc, basePath, options.dynamic ? ["--dynamic"] : [], {}, !!options.dynamic);
+  return start(
+    { ...options, api: known(options.api) },
+    "mock",
+    doc,
+    basePath,
+    options.dynamic ? ["--dynamic"] : [],
+    {},
+    !!options.dynamic,
+  );
 }
 
 /** Starts one mock per API (in parallel); `port` applies to the first, each next one takes port + 1 (0 stays 0). */
@@ -94,7 +102,7 @@ export async function startMocks(
       startMock({
         ...options,
         api,
-        port: options.port === undefined ? DEFAULT_PORTS[api] : options.port === 0 ? 0 : options.port + i,
+        port: options.port === undefined ? getApi(api).port : options.port === 0 ? 0 : options.port + i,
       }),
     ),
   );
@@ -115,13 +123,16 @@ export async function startProxy(options: ProxyOptions): Promise<MockServer> {
   const source = loadSpec(known(options.api));
   const { target, vars } = splitUpstream(source, options.upstream);
   const { doc, basePath } = rebase(source, vars);
+  options = { ...options, api: known(options.api) };
   const env: NodeJS.ProcessEnv = options.insecure ? { NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_NO_WARNINGS: "1" } : {};
   return start(options, "proxy", doc, basePath, [target, ...(options.errors ? ["--errors"] : [])], env, false);
 }
 
+/** The slug for a slug or alias; an unknown name is an error naming the known ones. */
 function known(api: ApiName): ApiName {
-  if (!APIS.includes(api)) throw new Error(`unknown api "${String(api)}": use ${APIS.join(" or ")}`);
-  return api;
+  const found = typeof api === "string" ? findApi(api) : undefined;
+  if (!found) throw new Error(`unknown api "${String(api)}": use ${APIS.join(" or ")}`);
+  return found.slug as ApiName;
 }
 
 async function start(
@@ -137,14 +148,17 @@ async function start(
   const started = performance.now();
   const { api } = options;
   const host = options.host ?? "127.0.0.1";
-  const port = options.port ?? DEFAULT_PORTS[api];
+  const port = options.port ?? getApi(api).port;
   let prism: Awaited<ReturnType<typeof startPrism>> | undefined;
+  const source = loadSpec(api);
+  const profile = mediaProfile(source);
   const front = createFront({
     api,
     mode,
     prismPort: () => prism?.port ?? 0,
     dynamic,
-    twins: api === "enterprise-manager" ? xmlTwins(loadSpec(api)) : new Map(),
+    profile,
+    twins: profile.twins ? xmlTwins(source) : new Map(),
     onExchange: options.onExchange,
     prismExited: () => prism?.exited,
   });

@@ -1,49 +1,37 @@
-// The bundled specs as Prism should see them: paths rebased onto the servers' base paths, so
-// Prism answers `/api/…` (EM) and `/api/v1/…`, `/api/oauth2/token` (Azure) like the real
-// servers, and `/backupSessions` without the base path is a 404 as it would be there.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+// The bundled specs as Prism should see them: paths rebased onto the servers' base paths (a path
+// item's own `servers` included, e.g. an unversioned token endpoint), so Prism answers under the
+// base path like the real servers, and a path without it is a 404 as it would be there.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  apiNames,
+  deref,
+  getApi,
+  isXmlMediaType,
+  isJsonMediaType,
+  loadBundled,
+  type ApiName,
+} from "@veeam-sessions/spec";
 
-export type ApiName = "enterprise-manager" | "backup-for-azure";
-export const APIS: readonly ApiName[] = ["enterprise-manager", "backup-for-azure"];
+/** An API's slug in the registry of @veeam-sessions/spec (one per `spec/<api>/api.yaml`). */
+export type { ApiName };
+/** Every API in the registry, in port order. */
+export const APIS: readonly ApiName[] = apiNames();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const require = createRequire(import.meta.url);
-
-/** Where `@veeam-sessions/spec` put the bundled document (resolved through the package's exports). */
-export function specPath(api: ApiName, ext: "json" | "yaml" = "json"): string {
-  try {
-    return require.resolve(`@veeam-sessions/spec/${api}.${ext}`);
-  } catch (error) {
-    throw new Error(
-      `the bundled ${api} spec is missing: run \`npx -y pnpm@10.34.8 --filter @veeam-sessions/spec bundle\` first (${(error as Error).message})`,
-      { cause: error },
-    );
-  }
-}
+export { specPath } from "@veeam-sessions/spec";
 
 const cache = new Map<ApiName, Json>();
 export function loadSpec(api: ApiName): Json {
-  let doc = cache.get(api);
+  const slug = getApi(api).slug as ApiName;
+  let doc = cache.get(slug);
   if (!doc) {
-    doc = JSON.parse(readFileSync(specPath(api), "utf8")) as Json;
-    cache.set(api, doc);
+    doc = loadBundled(slug) as Json;
+    cache.set(slug, doc);
   }
   return doc;
-}
-
-export function deref(doc: Json, node: Json | undefined): Json | undefined {
-  let n = node;
-  for (let i = 0; n && typeof n.$ref === "string" && i < 32; i++) {
-    n = (n.$ref as string)
-      .slice(2)
-      .split("/")
-      .reduce((acc: Json | undefined, key: string) => acc?.[key], doc);
-  }
-  return n;
 }
 
 /** `https://{host}/api/{version}` → `/api/{version}`: the path part of a server URL, variables kept. */
@@ -150,9 +138,10 @@ function removeAll(): void {
 }
 
 /**
- * EM examples come in XML/JSON twins under the same key. Prism answers an invalid request
- * (no session, a bad parameter) with the first media type's example whatever `Accept` says;
- * this maps each XML example body to its JSON twin so the front can answer in JSON.
+ * Examples that come in XML/JSON twins (the same key under an XML and a JSON media type of one
+ * response). Prism answers an invalid request (no session, a bad parameter) with the first
+ * media type's example whatever `Accept` says; this maps each XML example body to its JSON
+ * twin so the front can answer in JSON.
  */
 export function xmlTwins(doc: Json): Map<string, string> {
   const twins = new Map<string, string>();
@@ -160,13 +149,16 @@ export function xmlTwins(doc: Json): Map<string, string> {
     for (const op of Object.values(item as Json)) {
       if (!op || typeof op !== "object" || !(op as Json).responses) continue;
       for (const r of Object.values((op as Json).responses as Json)) {
-        const content = deref(doc, r as Json)?.content as Json | undefined;
-        const xml = content?.["application/xml"]?.examples as Json | undefined;
-        const json = content?.["application/json"]?.examples as Json | undefined;
+        const content = (deref<Json | undefined>(doc, r)?.content ?? {}) as Json;
+        const types = Object.keys(content);
+        const xmlType = types.find(isXmlMediaType);
+        const jsonType = types.find(isJsonMediaType);
+        const xml = xmlType ? (content[xmlType]?.examples as Json | undefined) : undefined;
+        const json = jsonType ? (content[jsonType]?.examples as Json | undefined) : undefined;
         if (!xml || !json) continue;
         for (const [key, ex] of Object.entries(xml)) {
-          const text = deref(doc, ex as Json)?.value;
-          const twin = deref(doc, json[key] as Json | undefined)?.value;
+          const text = deref<Json | undefined>(doc, ex)?.value;
+          const twin = json[key] === undefined ? undefined : deref<Json | undefined>(doc, json[key])?.value;
           if (typeof text === "string" && twin !== undefined) twins.set(text.trim(), JSON.stringify(twin));
         }
       }

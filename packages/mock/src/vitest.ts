@@ -8,19 +8,19 @@
 //   const em = createEnterpriseManagerClient({ baseUrl: process.env.VEEAM_MOCK_EM_URL!, auth });
 //
 // No import of vitest here: the project object is used only through `provide`.
+import { apis } from "@veeam-sessions/spec";
 import { APIS, startMocks, type ApiName, type MockOptions, type MockServer } from "./index.js";
 
 /** What `inject("veeamMock")` returns: base URL per API. */
 export type VeeamMockUrls = Partial<Record<ApiName, string>>;
 
-/** The environment variable that carries each API's base URL to the test workers. */
-export const ENV: Readonly<Record<ApiName, string>> = {
-  "enterprise-manager": "VEEAM_MOCK_EM_URL",
-  "backup-for-azure": "VEEAM_MOCK_AZURE_URL",
-};
+/** The environment variable that carries each API's base URL to the test workers (`mockUrlEnv` of its manifest). */
+export const ENV: Readonly<Record<ApiName, string>> = Object.fromEntries(
+  apis().map((a) => [a.slug, a.mockUrlEnv]),
+) as Record<ApiName, string>;
 
 export interface MockSetupOptions extends Omit<MockOptions, "api" | "port"> {
-  /** Which mocks to start (default both). */
+  /** Which mocks to start (default all). */
   apis?: readonly ApiName[];
   /** Default 0: free ports, so parallel runs never collide. */
   port?: number;
@@ -31,8 +31,8 @@ export interface ProvidingProject {
 }
 
 /**
- * Builds a globalSetup function: starts the mocks, provides `veeamMock` and sets
- * `VEEAM_MOCK_EM_URL` / `VEEAM_MOCK_AZURE_URL`, and returns the teardown that stops them.
+ * Builds a globalSetup function: starts the mocks, provides `veeamMock` and sets each API's
+ * `mockUrlEnv` (`VEEAM_MOCK_EM_URL`, …), and returns the teardown that stops them.
  */
 export function mockGlobalSetup(options: MockSetupOptions = {}) {
   return async function setup(project?: ProvidingProject): Promise<() => Promise<void>> {
@@ -51,5 +51,5 @@ export function mockGlobalSetup(options: MockSetupOptions = {}) {
   };
 }
 
-/** `globalSetup: ["@veeam-sessions/mock/vitest"]`: both mocks on free ports. */
+/** `globalSetup: ["@veeam-sessions/mock/vitest"]`: every API's mock on free ports. */
 export default mockGlobalSetup();

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { BackupForAzure } from "../src/index.js";
-import type { JobSession, JobStatus, JobSessionType, TokenRequest, operations } from "../src/backup-for-azure.js";
+import type { BackupForAzure } from "../generated/index.js";
+import type { JobSession, JobStatus, JobSessionType, TokenRequest, operations } from "../generated/backup-for-azure.js";
 
 describe("Backup for Microsoft Azure generated types", () => {
   test("the token request is a union told apart by grant_type", () => {

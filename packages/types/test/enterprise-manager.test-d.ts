@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { EnterpriseManager } from "../src/index.js";
+import type { EnterpriseManager } from "../generated/index.js";
 import type {
   BackupJobSession,
   Error as EmError,
@@ -8,7 +8,7 @@ import type {
   ReplicaTaskSession,
   operations,
   paths,
-} from "../src/enterprise-manager.js";
+} from "../generated/enterprise-manager.js";
 
 describe("Enterprise Manager generated types", () => {
   test("State, Result and JobType are the enum unions, not string", () => {
