@@ -1,7 +1,8 @@
 // Structural checks on the bundled Enterprise Manager document (spec/dist/enterprise-manager.json).
 import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+// The contract package's ajv setup (built by turbo before this test; spec cannot depend on
+// the contract package, which depends on it).
+import { ajvForDocument, rebase as rebaseFor } from "../../packages/contract/dist/ajv.js";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { deref, loadBundled, operationsOf, type Json } from "./load.js";
@@ -168,12 +169,8 @@ describe("Enterprise Manager: bodies in XML and JSON", () => {
     },
   );
 
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  addFormats.default(ajv);
-  for (const k of ["xml", "example", "externalDocs", "discriminator"]) ajv.addKeyword(k);
-  const rebase = (schema: unknown): Json =>
-    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"bundle#/$defs/')) as Json;
-  ajv.addSchema({ $id: "bundle", $defs: rebase((doc.components as Json).schemas) });
+  const ajv = ajvForDocument(doc, "bundle");
+  const rebase = (schema: unknown): Json => rebaseFor(schema as Json, "bundle");
 
   const jsonExamples = all.flatMap(({ where, content }) =>
     Object.entries(content["application/json"]!.examples as Json).map(([key, ex]) => ({

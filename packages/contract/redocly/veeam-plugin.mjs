@@ -11,19 +11,18 @@
 //                              must validate against the media type's schema (ajv).
 //
 // Both check `example` and every `examples` entry with a `value` (an `externalValue` is not
-// fetched), of request bodies and responses. ajv is set up as in src/ajv.ts: JSON Schema
-// 2020-12, ajv-formats, strict mode with OpenAPI's `xml`, `example`, `externalDocs`,
-// `discriminator` (and any `x-` keys) registered; so a schema ajv cannot compile is reported too.
+// fetched), of request bodies and responses. ajv is the contract package's own setup
+// (src/ajv.ts, built to dist/ajv.js): JSON Schema 2020-12, ajv-formats, strict mode with OpenAPI's
+// `xml`, `example`, `externalDocs`, `discriminator` (and any `x-` keys) registered; so a schema
+// ajv cannot compile is reported too.
 //
 // Option (both rules): `unknown: error` also fails XML elements, attributes and text the schema
 // does not describe (default `ignore`, as the schemas are open: spec/ADR.md #5).
 //
-// Plain JavaScript on purpose: the spec package lints before anything is built. It needs ajv
-// and the built codec (packages/xml/dist; turbo runs `@veeam-sessions/xml#build` before
-// `@veeam-sessions/spec#lint`). The codec is imported here, not at the top, so `redocly bundle`
-// (which loads the config and its plugins too) works before the codec is built.
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+// Plain JavaScript on purpose: Redocly loads it as it is. It needs the built codec
+// (packages/xml/dist) and the built ajv setup (packages/contract/dist/ajv.js); turbo builds both
+// before `@veeam-sessions/spec#lint`. They are imported here, not at the top, so `redocly bundle`
+// (which loads the config and its plugins too) works before anything is built.
 import { basename } from "node:path";
 
 /** The codec module, or why it could not be loaded. */
@@ -34,17 +33,15 @@ try {
   codecModule = error instanceof Error ? error : new Error(String(error));
 }
 
-const OPENAPI_KEYWORDS = ["xml", "example", "externalDocs", "discriminator"];
-const DATA_KEYWORDS = new Set([
-  "enum",
-  "const",
-  "default",
-  "example",
-  "examples",
-  "xml",
-  "externalDocs",
-  "discriminator",
-]);
+/** The contract package's ajv setup (dist/ajv.js), or why it could not be loaded. */
+let ajvModule;
+try {
+  ajvModule = await import("@veeam-sessions/contract/ajv");
+} catch (error) {
+  ajvModule = error instanceof Error ? error : new Error(String(error));
+}
+/** Keywords whose values are data, not subschemas (the contract's list once it is built). */
+const DATA_KEYWORDS = ajvModule instanceof Error ? new Set() : ajvModule.DATA_KEYWORDS;
 const BASE = "https://veeam-sessions.invalid/lint.json";
 const SCHEMAS = "#/components/schemas/";
 
@@ -111,36 +108,10 @@ function createBundler() {
 }
 
 /** Deep copy with `#/components/schemas/X` → `<BASE>#/$defs/X`, for ajv. */
-function rebase(node) {
-  if (Array.isArray(node)) return node.map(rebase);
-  if (!isObject(node)) return node;
-  const out = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "$ref" && typeof v === "string" && v.startsWith(SCHEMAS))
-      out[k] = `${BASE}#/$defs/${v.slice(SCHEMAS.length)}`;
-    else out[k] = DATA_KEYWORDS.has(k) ? v : rebase(v);
-  }
-  return out;
-}
+const rebase = (node) => ajvModule.rebase(node, BASE);
 
-function extensionKeys(node, out = new Set()) {
-  if (Array.isArray(node)) for (const n of node) extensionKeys(n, out);
-  else if (isObject(node)) {
-    for (const [k, v] of Object.entries(node)) {
-      if (k.startsWith("x-")) out.add(k);
-      else if (!DATA_KEYWORDS.has(k)) extensionKeys(v, out);
-    }
-  }
-  return out;
-}
-
-function createAjv(schemas) {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
-  (addFormats.default ?? addFormats)(ajv);
-  for (const keyword of new Set([...OPENAPI_KEYWORDS, ...extensionKeys(schemas)])) ajv.addKeyword({ keyword });
-  ajv.addSchema({ $id: BASE, $defs: rebase(schemas) });
-  return ajv;
-}
+/** The contract's ajv holding these component schemas under BASE. */
+const createAjv = (schemas) => ajvModule.ajvForDocument({ components: { schemas } }, BASE);
 
 function show(v) {
   const s = JSON.stringify(v) ?? String(v);
@@ -226,6 +197,13 @@ function examplesRule(kind) {
         },
         leave(_root, ctx) {
           if (found.length === 0) return;
+          if (ajvModule instanceof Error) {
+            ctx.report({
+              message: `Cannot check examples: @veeam-sessions/contract is not built (run \`pnpm --filter @veeam-sessions/contract build\`): ${ajvModule.message.split("\n")[0]}`,
+              location: found[0].schemaLocation,
+            });
+            return;
+          }
           if (kind === "xml" && codecModule instanceof Error) {
             ctx.report({
               message: `Cannot check XML examples: @veeam-sessions/xml is not built (run \`pnpm --filter @veeam-sessions/xml build\`): ${codecModule.message.split("\n")[0]}`,

@@ -8,7 +8,7 @@
 // schema object handed to ajv is a copy whose spec pointer is recorded in a `Locations` map.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { escapeToken, isObject, type Json } from "./spec.js";
+import { escapeToken, isObject, type Json } from "@veeam-sessions/spec";
 
 /** OpenAPI 3.1 Schema Object keywords that JSON Schema 2020-12 does not define. */
 export const OPENAPI_KEYWORDS = ["xml", "example", "externalDocs", "discriminator"] as const;
@@ -16,7 +16,7 @@ export const OPENAPI_KEYWORDS = ["xml", "example", "externalDocs", "discriminato
 const SCHEMA_PREFIX = "#/components/schemas/";
 
 /** Keywords whose values are data (instances or annotations), not subschemas: never rewritten. */
-const DATA_KEYWORDS = new Set([
+export const DATA_KEYWORDS: ReadonlySet<string> = new Set([
   "enum",
   "const",
   "default",
