@@ -1,18 +1,12 @@
 // README command 2 after install: every lint, test and publish check through turbo (cached),
 // then one closing line that adds up the vitest results of every package, cached or not
 // (turbo replays a cached task's log, so its counts are still there).
-import { spawn } from "node:child_process";
+import { turbo as runTurbo } from "./turbo.mjs";
 
 const started = Date.now();
-const env = {
-  ...process.env,
-  TURBO_TELEMETRY_DISABLED: "1",
-  REDOCLY_TELEMETRY: "off",
-  REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
-};
 // Three tasks at a time: the machines here have 2 cores, and each test task runs its own workers.
 const args = ["run", "lint", "test", "check-packages", "--concurrency=3", ...process.argv.slice(2)];
-const turbo = spawn("turbo", args, { env, stdio: ["ignore", "pipe", "inherit"] });
+const turbo = runTurbo(args, "pipe");
 
 let passed = 0;
 let failed = 0;
