@@ -218,7 +218,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-// `pnpm … mock -- --api em` passes the `--` on: skip it.
+// `pnpm … mock -- --api <name>` passes the `--` on: skip it.
 const argv = process.argv.slice(2);
 main(argv[0] === "--" ? argv.slice(1) : argv).then(
   (code) => {

@@ -45,7 +45,7 @@ export interface MockOptions extends CommonOptions {
 }
 
 export interface ProxyOptions extends CommonOptions {
-  /** The real server's base URL: `https://em:9398/api` or `https://vbazure/api/v1`. */
+  /** The real server's base URL, ending with the API's base path (its first server URL's path). */
   upstream: string;
   /** Prism answers a contract violation with a 500 problem+json instead of the upstream's answer. */
   errors?: boolean;

@@ -83,7 +83,7 @@ export function rebase(source: Json, vars: Record<string, string> = {}): Rebased
 }
 
 /**
- * For `veeam-mock proxy`: splits an upstream URL such as `https://em:9398/api` or
+ * For `veeam-mock proxy`: splits an upstream URL such as `https://host:9398/api` or
  * `https://gw/veeam/api/v1` into the origin Prism forwards to (with any gateway prefix before
  * the document's base path) and the values of the server variables (`version`).
  */
@@ -92,7 +92,7 @@ export function splitUpstream(source: Json, upstream: string): { target: string;
   try {
     url = new URL(upstream);
   } catch {
-    throw new Error(`--upstream ${upstream} is not a URL (e.g. https://em.corp:9398/api)`);
+    throw new Error(`--upstream ${upstream} is not a URL (e.g. https://host:9398/api)`);
   }
   const template = serverPathTemplate(((source.servers as Json[] | undefined)?.[0]?.url as string | undefined) ?? "/");
   const names: string[] = [];
