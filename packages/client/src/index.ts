@@ -13,5 +13,5 @@ export {
 export { VeeamApiError, type VeeamErrorKind } from "./errors.js";
 export { unwrap, errorOf, type ApiName, type CommonClientOptions } from "./core.js";
 export { where, query, Filter, type QueryField, type QueryFields, type QueryOptions, type QueryType } from "./query.js";
-export { paginate, type PaginateOptions } from "./paginate.js";
+export { paginate, type PaginateOptions, type PagedPath, type PageItem } from "./paginate.js";
 export { recordTo, type RecordOptions, type RecordedFixture } from "./record.js";

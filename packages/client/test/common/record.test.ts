@@ -68,7 +68,7 @@ describe("recordTo()", () => {
     });
     await az1.POST("/oauth2/token", {
       body: { grant_type: "Password", Username: AZ_USER, Password: AZ_PASSWORD } as never,
-      bodySerializer: (b: Record<string, string>) => new URLSearchParams(b).toString(),
+      bodySerializer: (b) => new URLSearchParams(b as Record<string, string>).toString(),
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     });
     await az1.GET("/jobSessions");
