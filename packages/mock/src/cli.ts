@@ -50,7 +50,9 @@ Base URLs: ${apis()
       `${a.title} http://HOST:PORT${a.basePath}${a.auth.kind.startsWith("oauth2") && a.auth.tokenPath ? ` (token: http://HOST:PORT${a.auth.tokenPath})` : ""}`,
   )
   .join(", ")}.
-Any session id / bearer token is accepted; without one the answer is 401. Ctrl-C stops the servers.`;
+An API whose server has a version variable answers under each of its versions (e.g. /api/v1 … /api/v8.1),
+each with that version's behaviour. Any session id / bearer token is accepted; without one the answer is
+401. Ctrl-C stops the servers.`;
 
 class UsageError extends Error {}
 

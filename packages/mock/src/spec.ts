@@ -63,23 +63,85 @@ export interface Rebased {
 
 /**
  * Rebases every path onto the base path of the server it lives on (its path item's `servers`,
- * else the document's). Variables take `vars`, else the server's defaults.
+ * else the document's). Variables take `vars`, else the server's defaults; a variable of the
+ * document's server that has an `enum` and no value in `vars` (a `version` variable, say)
+ * is expanded instead: every path is served once per value, each copy with only the
+ * operations and responses that version has (`x-since` / `x-until`, spec/EXTENSIONS.md).
  */
 export function rebase(source: Json, vars: Record<string, string> = {}): Rebased {
   const doc = structuredClone(source) as Json;
   const rootServer = (doc.servers as Json[] | undefined)?.[0] ?? { url: "/" };
   const values = (server: Json) => ({ ...defaultsOf(server), ...vars });
   const basePath = fill(serverPathTemplate(rootServer.url as string), values(rootServer));
+  const expanded = Object.entries((rootServer.variables ?? {}) as Json).filter(
+    ([name, v]) => vars[name] === undefined && Array.isArray((v as Json).enum),
+  );
   const paths: Json = {};
   for (const [path, item] of Object.entries(doc.paths as Json)) {
-    const server = (item as Json).servers?.[0] ?? rootServer;
-    const prefix = fill(serverPathTemplate(server.url as string), values(server));
+    const server = (item as Json).servers?.[0] as Json | undefined;
     delete (item as Json).servers;
-    paths[prefix + path] = item;
+    if (server || expanded.length === 0) {
+      const s = server ?? rootServer;
+      paths[fill(serverPathTemplate(s.url as string), values(s)) + path] = item;
+      continue;
+    }
+    for (const combination of combinations(expanded)) {
+      const copy = forVersions(item as Json, combination, expanded);
+      if (copy)
+        paths[fill(serverPathTemplate(rootServer.url as string), { ...values(rootServer), ...combination }) + path] =
+          copy;
+    }
   }
   doc.paths = paths;
   delete doc.servers;
   return { doc, basePath };
+}
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+
+function combinations(variables: [string, unknown][]): Record<string, string>[] {
+  return variables.reduce<Record<string, string>[]>(
+    (acc, [name, v]) =>
+      acc.flatMap((c) => ((v as Json).enum as unknown[]).map((value) => ({ ...c, [name]: String(value) }))),
+    [{}],
+  );
+}
+
+/**
+ * Whether an element marked `x-since` / `x-until` exists in `version` (an enum value; the
+ * enum's order is the versions' order). Unmarked elements exist in every version.
+ */
+export function inVersion(element: Json, version: string, order: readonly string[]): boolean {
+  const at = order.indexOf(version);
+  const since = element["x-since"] as string | undefined;
+  const until = element["x-until"] as string | undefined;
+  if (since !== undefined && (order.indexOf(since) < 0 || at < order.indexOf(since))) return false;
+  if (until !== undefined && (order.indexOf(until) < 0 || at > order.indexOf(until))) return false;
+  return true;
+}
+
+/** A copy of the path item with only what exists in the chosen versions; undefined if no operation is left. */
+function forVersions(
+  item: Json,
+  combination: Record<string, string>,
+  variables: [string, unknown][],
+): Json | undefined {
+  const copy = structuredClone(item);
+  const check = (element: Json) =>
+    variables.every(([name, v]) => inVersion(element, combination[name]!, ((v as Json).enum as unknown[]).map(String)));
+  let operations = 0;
+  for (const method of METHODS) {
+    const op = copy[method] as Json | undefined;
+    if (!op) continue;
+    if (!check(op)) {
+      delete copy[method];
+      continue;
+    }
+    operations++;
+    for (const [code, response] of Object.entries((op.responses ?? {}) as Json))
+      if (response && typeof response === "object" && !check(response as Json)) delete (op.responses as Json)[code];
+  }
+  return operations > 0 ? copy : undefined;
 }
 
 /**

@@ -59,11 +59,11 @@ describe("client", () => {
     expect(data).toEqual(first(byId("getJobSessionLog").examples["application/json"]));
   });
 
-  it("stopJobSession: POST /jobSessions/{sessionId}/stop → 204", async () => {
+  it("stopJobSession: POST /jobSessions/{sessionId}/stop → 200 in v1 (204 from v2: see versions)", async () => {
     const { data, response } = await az.POST("/jobSessions/{sessionId}/stop", {
       params: { path: { sessionId: "42" } },
     });
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(200);
     expect(data).toBeUndefined();
   });
 
@@ -93,7 +93,106 @@ describe("client", () => {
   });
 });
 
+const VERSIONS = (doc.servers as { variables: { version: { enum: string[] } } }[])[0]!.variables.version.enum;
+const LISTS = ops.filter((o) => o.method === "GET" && /^\/jobSessions\/\{sessionId\}\/(?!log$)/.test(o.path));
+
+describe("versions", () => {
+  it("the spec's versions are v1 … v8.1", () => {
+    expect(VERSIONS).toEqual(["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v8.1"]);
+  });
+
+  it.each(VERSIONS)("%s: list → get → log → stop (stop 200 in v1, 204 from v2)", async (version) => {
+    const client = createBackupForAzureClient({
+      baseUrl: `${mock.origin}/api/${version}`,
+      auth: { username: "admin", password: "secret-pw" },
+    });
+    const page = await client.GET("/jobSessions", { params: { query: { Limit: 4 } } });
+    expect(page.response.status).toBe(200);
+    expect(page.data).toEqual(first(byId("listJobSessions").examples["application/json"]));
+    const id = page.data!.results[0]!.id;
+    expect(
+      (await client.GET("/jobSessions/{sessionId}", { params: { path: { sessionId: id } } })).response.status,
+    ).toBe(200);
+    const log = await client.GET("/jobSessions/{sessionId}/log", { params: { path: { sessionId: id } } });
+    expect(log.data).toEqual(first(byId("getJobSessionLog").examples["application/json"]));
+    const stop = await client.POST("/jobSessions/{sessionId}/stop", { params: { path: { sessionId: id } } });
+    expect(stop.response.status).toBe(version === "v1" ? 200 : 204);
+    expect(exchanges.at(-1)).toMatchObject({ url: `/api/${version}/jobSessions/${id}/stop`, violations: [] });
+  });
+
+  it("a version the API does not have is a 404", async () => {
+    const response = await fetch(`${mock.origin}/api/v9/jobSessions`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it.each(LISTS.map((o) => [o.operationId, o] as const))(
+    "%s: served from its x-since version on, paged by paginate(); 404 before it",
+    async (_id, op) => {
+      expect(op.since, `${op.operationId} has x-since`).toBeDefined();
+      const since = VERSIONS.indexOf(op.since!);
+      expect(since).toBeGreaterThanOrEqual(0);
+      const client = createBackupForAzureClient({
+        baseUrl: `${mock.origin}/api/${op.since}`,
+        auth: { username: "admin", password: "secret-pw" },
+      });
+      const page = first(op.examples["application/json"]) as { totalCount: number; results: unknown[] };
+      const seen: unknown[] = [];
+      const path = { sessionId: "a1c3b4cb-29d4-4615-b4d8-d1e1b7f3bf55" };
+      for await (const item of paginate(client, op.path as "/jobSessions/{sessionId}/protectedItems", { path })) {
+        seen.push(item);
+      }
+      expect(seen).toEqual(page.results);
+      const url = `/api/${op.since}${op.path.replace("{sessionId}", path.sessionId)}`;
+      expect(exchanges.find((e) => e.url.startsWith(url))).toMatchObject({ status: 200, violations: [] });
+      for (const version of VERSIONS) {
+        const response = await fetch(`${mock.origin}/api/${version}${op.path.replace("{sessionId}", "1")}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        expect(response.status, `${op.operationId} at ${version}`).toBe(VERSIONS.indexOf(version) < since ? 404 : 200);
+      }
+    },
+  );
+
+  it("exportJobSessions: POST /jobSessions/export → 200 CSV", async () => {
+    const { data, response } = await az.POST("/jobSessions/export", {
+      body: { status: ["Error"] },
+      headers: { Accept: "text/csv" },
+      parseAs: "text",
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(data).toMatch(/^Id,Type,Status/);
+  });
+});
+
 describe("raw", () => {
+  it.each([
+    ["Veeam's v1 spelling", "grant_type=Password&Username=admin&Password=pw"],
+    ["Veeam's v8.1 spelling", "grant_type=Password&username=admin&password=pw&short_lived_refresh_token=true"],
+    ["the refresh grant", "grant_type=Refresh_token&refresh_token=r"],
+    ["the MFA grant", "grant_type=Mfa&mfa_token=t&mfa_code=123456"],
+    ["the SSO grant (v8.1)", "grant_type=SsoToken&sso_token=t"],
+  ])("createToken accepts %s", async (_what, body) => {
+    const response = await fetch(`${mock.origin}/api/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(exchanges.at(-1)).toMatchObject({ url: "/api/oauth2/token", status: 200, violations: [] });
+  });
+
+  it("createToken refuses a password grant without a password → 400", async () => {
+    const response = await fetch(`${mock.origin}/api/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=Password&username=admin",
+    });
+    expect(response.status).toBe(400);
+  });
+
   it("createToken: POST /api/oauth2/token (form) → 200, the token example", async () => {
     const response = await fetch(`${mock.origin}/api/oauth2/token`, {
       method: "POST",
@@ -127,11 +226,12 @@ describe("raw", () => {
   it("every operation was exercised", () => {
     const hit = new Set(
       exchanges.map(
-        (e) => `${e.method} ${e.url.split("?")[0]!.replace(/\/jobSessions\/[^/]+/, "/jobSessions/{sessionId}")}`,
+        (e) =>
+          `${e.method} ${e.url.split("?")[0]!.replace(/\/jobSessions\/(?!export$)[^/]+/, "/jobSessions/{sessionId}")}`,
       ),
     );
     for (const op of ops) {
-      const prefix = op.path === "/oauth2/token" ? "/api" : "/api/v1";
+      const prefix = op.path === "/oauth2/token" ? "/api" : `/api/${op.since ?? "v1"}`;
       expect(hit, op.operationId).toContain(`${op.method} ${prefix}${op.path}`);
     }
   });

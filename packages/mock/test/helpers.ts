@@ -27,6 +27,8 @@ export interface SpecOperation {
   method: string;
   path: string;
   operationId: string;
+  /** First API version with the operation (`x-since`; Backup for Azure), else undefined. */
+  since: string | undefined;
   status: number;
   /** Media type → example key → value (XML examples are strings). */
   examples: Record<string, Record<string, unknown>>;
@@ -47,6 +49,7 @@ export function operations(doc: Json): SpecOperation[] {
         method: method.toUpperCase(),
         path,
         operationId: op.operationId as string,
+        since: op["x-since"] as string | undefined,
         status: Number(status),
         ...responseParts(doc, ref as Json),
       });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { negotiate, withPreference } from "../src/negotiate.js";
 import { dropXmlBodyFindings, formatViolation, parseViolations } from "../src/violations.js";
-import { rebase, splitUpstream, xmlTwins } from "../src/spec.js";
+import { inVersion, rebase, splitUpstream, xmlTwins } from "../src/spec.js";
 import { loadSpec } from "./helpers.js";
 
 const OFFERS = ["application/xml", "application/json"];
@@ -74,14 +74,38 @@ describe("rebase", () => {
     expect(Object.keys(em.doc.paths)).toContain("/api/");
     const az = rebase(loadSpec("backup-for-azure"));
     expect(az.basePath).toBe("/api/v1");
-    expect(Object.keys(az.doc.paths).sort()).toEqual([
-      "/api/oauth2/token",
-      "/api/v1/jobSessions",
-      "/api/v1/jobSessions/{sessionId}",
-      "/api/v1/jobSessions/{sessionId}/log",
-      "/api/v1/jobSessions/{sessionId}/stop",
-    ]);
+    const paths = Object.keys(az.doc.paths);
+    expect(paths).toContain("/api/oauth2/token");
+    expect(paths).not.toContain("/api/v1/oauth2/token");
+    // Every version of the server's enum is served; v1 lacks what came later.
+    for (const v of ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v8.1"]) {
+      expect(paths).toContain(`/api/${v}/jobSessions`);
+      expect(paths).toContain(`/api/${v}/jobSessions/{sessionId}/stop`);
+    }
+    expect(paths).toContain("/api/v1/jobSessions/{sessionId}/protectedItems");
+    expect(paths).not.toContain("/api/v1/jobSessions/{sessionId}/deletedItems");
+    expect(paths).toContain("/api/v2/jobSessions/{sessionId}/deletedItems");
+    expect(paths).not.toContain("/api/v8/jobSessions/{sessionId}/checkedItems");
+    expect(paths).toContain("/api/v8.1/jobSessions/{sessionId}/checkedItems");
+    const stop = (v: string) => Object.keys(az.doc.paths[`/api/${v}/jobSessions/{sessionId}/stop`].post.responses);
+    expect(stop("v1")).toContain("200");
+    expect(stop("v1")).not.toContain("204");
+    expect(stop("v2")).toContain("204");
+    expect(stop("v2")).not.toContain("200");
+    // With a version given (the proxy), only that version.
+    const v8 = Object.keys(rebase(loadSpec("backup-for-azure"), { version: "v8" }).doc.paths);
+    expect(v8.filter((p) => p !== "/api/oauth2/token").every((p) => p.startsWith("/api/v8/"))).toBe(true);
     expect(rebase(loadSpec("backup-for-azure"), { version: "v8" }).basePath).toBe("/api/v8");
+  });
+
+  it("inVersion reads x-since / x-until against the enum's order", () => {
+    const order = ["v1", "v2", "v8", "v8.1"];
+    expect(inVersion({}, "v1", order)).toBe(true);
+    expect(inVersion({ "x-since": "v2" }, "v1", order)).toBe(false);
+    expect(inVersion({ "x-since": "v2" }, "v8.1", order)).toBe(true);
+    expect(inVersion({ "x-until": "v1" }, "v1", order)).toBe(true);
+    expect(inVersion({ "x-until": "v1" }, "v2", order)).toBe(false);
+    expect(inVersion({ "x-since": "v9" }, "v8.1", order)).toBe(false);
   });
 
   it("maps every EM XML example to its JSON twin", () => {
