@@ -81,6 +81,8 @@ const ANNOTATIONS = new Set([
   "readOnly",
   "writeOnly",
   "discriminator",
+  "title",
+  "contentMediaType",
   "$comment",
 ]);
 const FORMATS: Record<string, RegExp> = {
@@ -156,6 +158,9 @@ function validate(schemaIn: unknown, value: unknown, at = "$"): string[] {
         break;
       case "items":
         if (Array.isArray(value)) value.forEach((v, i) => errors.push(...validate(kw, v, `${at}[${i}]`)));
+        break;
+      case "allOf":
+        for (const sub of kw as unknown[]) errors.push(...validate(sub, value, at));
         break;
       case "anyOf":
         if (!(kw as unknown[]).some((sub) => validate(sub, value, at).length === 0))
@@ -246,14 +251,24 @@ describe("backup-for-azure: document", () => {
     expect(obj(obj(oauth.flows, "flows").password, "password").tokenUrl).toBe("/api/oauth2/token");
   });
 
-  it("has the six operations, each with operationId, a declared tag, summary and description", () => {
+  it("has every v8.1 job-session operation, each with operationId, a declared tag, summary and description", () => {
     const declaredTags = new Set((doc.tags as Obj[]).map((t) => t.name));
     const ids = operations.map(({ op }) => op.operationId);
     expect([...ids].sort()).toEqual([
       "createToken",
+      "exportJobSessions",
       "getJobSession",
       "getJobSessionLog",
+      "listCheckedItems",
+      "listDeletedItems",
+      "listFileLevelRestoredFileShareItems",
+      "listFileLevelRestoredItems",
       "listJobSessions",
+      "listProtectedItems",
+      "listRestoredCosmosDbAccounts",
+      "listRestoredDatabases",
+      "listRestoredItems",
+      "listVnetRestoredItems",
       "revokeToken",
       "stopJobSession",
     ]);
@@ -315,6 +330,35 @@ describe("backup-for-azure: document", () => {
         }
       }
     }
+  });
+
+  it("marks versions with x-since / x-until values of the server's version enum, each stated in a description", () => {
+    const [server] = doc.servers as Obj[];
+    const versions = obj(obj(server?.variables, "variables").version, "version").enum as string[];
+    expect(versions).toEqual(["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v8.1"]);
+    const marked: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}[${i}]`));
+      if (!isObj(node)) return;
+      for (const key of ["x-since", "x-until"] as const) {
+        if (!(key in node)) continue;
+        expect(versions, `${at} ${key}`).toContain(node[key]);
+        expect(String(node.description ?? ""), `${at}: a description line names the version`).toContain(
+          String(node[key]),
+        );
+        marked.push(at);
+      }
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}.${k}`);
+    };
+    walk(doc, "$");
+    // Every operation added after v1 is marked, and the stop answers differ by version.
+    for (const { op } of operations)
+      if (/Items$|Databases$|Accounts$/.test(String(op.operationId)))
+        expect(op["x-since"], String(op.operationId)).toBeDefined();
+    const stop = operations.find(({ op }) => op.operationId === "stopJobSession")!.op.responses as Obj;
+    expect(obj(stop["200"], "200")["x-until"]).toBe("v1");
+    expect(obj(stop["204"], "204")["x-since"]).toBe("v2");
+    expect(marked.length).toBeGreaterThan(15);
   });
 
   it("never closes a schema with additionalProperties: false (servers add fields)", () => {
@@ -380,9 +424,25 @@ describe("backup-for-azure: seed and examples", () => {
   it("tells the token request grants apart by grant_type", () => {
     const tokenRequest = schemas.TokenRequest;
     expect(validate(tokenRequest, { grant_type: "Password", Username: "a", Password: "b" })).toEqual([]);
+    // Field names are read without regard to case: Veeam's v8.1 spelling works too.
+    expect(validate(tokenRequest, { grant_type: "Password", username: "a", password: "b" })).toEqual([]);
+    expect(
+      validate(tokenRequest, { grant_type: "Password", username: "a", password: "b", short_lived_refresh_token: true }),
+    ).toEqual([]);
+    expect(validate(tokenRequest, { grant_type: "SsoToken", sso_token: "s" })).toEqual([]);
+    expect(validate(tokenRequest, { grant_type: "Authentication_code", authorization_code: "c" })).toEqual([]);
+    expect(validate(tokenRequest, { grant_type: "Password", username: "a" }).length).toBeGreaterThan(0);
     expect(validate(tokenRequest, { grant_type: "Refresh_token", refresh_token: "r" })).toEqual([]);
     expect(validate(tokenRequest, { grant_type: "Mfa", mfa_token: "t", mfa_code: "123456" })).toEqual([]);
     expect(validate(tokenRequest, { grant_type: "Password", refresh_token: "r" }).length).toBeGreaterThan(0);
     expect(validate(tokenRequest, { grant_type: "client_credentials" }).length).toBeGreaterThan(0);
+  });
+
+  it("describes both token answers: tokens, or the MFA challenge", () => {
+    const tokenResponse = schemas.TokenResponse;
+    expect(validate(tokenResponse, { access_token: "a", token_type: "bearer", expires_in: 3600 })).toEqual([]);
+    expect(validate(tokenResponse, { access_token: null, mfa_enabled: true, mfa_token: "m" })).toEqual([]);
+    expect(validate(tokenResponse, { access_token: null, mfa_enabled: false }).length).toBeGreaterThan(0);
+    expect(validate(tokenResponse, { mfa_enabled: true }).length).toBeGreaterThan(0);
   });
 });
