@@ -115,7 +115,13 @@ class AzureTokens {
         this.secrets.values,
       );
     }
-    let body: { access_token?: string; refresh_token?: string; expires_in?: number };
+    let body: {
+      access_token?: string | null;
+      refresh_token?: string | null;
+      expires_in?: number;
+      mfa_enabled?: boolean;
+      mfa_token?: string | null;
+    };
     try {
       body = JSON.parse(raw) as typeof body;
     } catch (error) {
@@ -134,6 +140,9 @@ class AzureTokens {
       );
     }
     if (!body.access_token) {
+      // The MFA challenge (every version): mfa_token instead of tokens; it needs a person's code.
+      const mfa = body.mfa_enabled === true && typeof body.mfa_token === "string";
+      if (mfa) this.secrets.add(body.mfa_token!);
       throw new VeeamApiError(
         {
           kind: "auth",
@@ -141,17 +150,19 @@ class AzureTokens {
           operationId: "createToken",
           method: "POST",
           url: this.url,
-          message: "the token answer has no access_token",
+          message: mfa
+            ? `multi-factor authentication is enabled for ${this.options.auth.username}: the server answered an MFA challenge, which needs the user's one-time code (use an account without MFA for automation)`
+            : "the token answer has no access_token",
         },
         this.secrets.values,
       );
     }
-    this.secrets.add(body.access_token, body.refresh_token);
+    this.secrets.add(body.access_token, body.refresh_token ?? undefined);
     if (isRefresh) this.grants.refresh++;
     else this.grants.password++;
     this.token = {
       access: body.access_token,
-      refresh: body.refresh_token,
+      refresh: body.refresh_token ?? undefined,
       expiresAt: this.now() + (body.expires_in ?? 3600) * 1000,
     };
     return this.token;

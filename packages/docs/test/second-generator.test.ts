@@ -44,7 +44,8 @@ import { createToken, getJobSession, listJobSessions } from "./backup-for-azure/
 const client = createClient({ baseUrl: "https://vba.example.org/api/v1" });
 export async function use(): Promise<void> {
   const tokens = await createToken({ client, baseUrl: "https://vba.example.org/api", body: { grant_type: "Password", Username: "u", Password: "p" } });
-  const access: string | undefined = tokens.data?.access_token;
+  // null in the MFA challenge answer (mfa_token instead of tokens).
+  const access: string | null | undefined = tokens.data?.access_token;
   void access;
   const page = await listJobSessions({ client, query: { Offset: 0, Limit: 50, Status: ["Running"] } });
   void page.data;

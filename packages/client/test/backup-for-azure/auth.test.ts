@@ -112,3 +112,36 @@ describe("Backup for Azure tokens", () => {
     expect(error).toBeUndefined();
   });
 });
+
+describe("Backup for Azure MFA", () => {
+  it("the MFA challenge (mfa_token instead of tokens) is a clear auth error that never shows the mfa_token", async () => {
+    const mfaToken = "0f9e8d7c6b5a49382716a5b4c3d2e1f0";
+    az.override = (req, res) => {
+      if (req.url !== "/api/oauth2/token" || req.method !== "POST") return false;
+      // The answer Veeam documents for a user with MFA enabled (spec example TokenResponseMfa).
+      const body = JSON.stringify({
+        access_token: null,
+        token_type: null,
+        expires_in: 0,
+        mfa_enabled: true,
+        mfa_token: mfaToken,
+      });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+      return true;
+    };
+    try {
+      const error = await client()
+        .logon()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(VeeamApiError);
+      expect(error).toMatchObject({ kind: "auth", status: 200, operationId: "createToken" });
+      expect((error as Error).message).toMatch(/multi-factor authentication is enabled for restadmin/);
+      expect(JSON.stringify(error) + String((error as Error).message)).not.toContain(mfaToken);
+    } finally {
+      az.override = undefined;
+    }
+  });
+});
