@@ -54,10 +54,10 @@ export async function* paginate(
   for (let offset = 0; ;) {
     options.signal?.throwIfAborted();
     const page = unwrap(
-      await get(path, {
+      (await get(path, {
         params: { path: options.path, query: { ...options.query, Offset: offset, Limit: limit } },
         signal: options.signal,
-      }) as Parameters<typeof unwrap>[0],
+      })) as Parameters<typeof unwrap>[0],
     ) as { results?: unknown[]; totalCount?: number | null };
     const results = page.results ?? [];
     if (results.length === 0) return;
