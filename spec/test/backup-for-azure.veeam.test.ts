@@ -286,6 +286,9 @@ const TYPE_PAIRS: [string, string][] = [
   ["JobSessionExportOptions", "JobSessionExportOptions"],
 ];
 
+// ajv compiles Veeam's large schema graph on first use: seconds on a busy machine.
+const SLOW = 120_000;
+
 describe.skipIf(!referencePath)(
   `backup-for-azure vs Veeam's published v8.1 document${referencePath ? "" : ` (${SKIP_MESSAGE})`}`,
   () => {
@@ -328,178 +331,198 @@ describe.skipIf(!referencePath)(
         })),
       );
 
-    it("reads Veeam's v8.1 document: 16 job-session and token operations", () => {
-      expect(theirs.openapi).toMatch(/^3\.0/);
-      expect(theirOps).toHaveLength(16);
-    });
+    it(
+      "reads Veeam's v8.1 document: 16 job-session and token operations",
+      () => {
+        expect(theirs.openapi).toMatch(/^3\.0/);
+        expect(theirOps).toHaveLength(16);
+      },
+      SLOW,
+    );
 
-    it("every Veeam operation is ours too (same method, path and success status), with its query parameters", () => {
-      const mine = new Map(ourOperations().map((o) => [`${o.method} ${shape(o.path)}`, o]));
-      for (const t of theirOps) {
-        const key = `${t.method} ${shape(t.path)}`;
-        const o = mine.get(key);
-        expect(o, `Veeam's ${String(t.op.operationId)} (${key}) has no operation in our spec`).toBeDefined();
-        const success = (r: Json) => Object.keys(r).filter((c) => c.startsWith("2"));
-        // Ours may list more success answers (other versions: stop's 200 in v1); theirs must be among them.
-        for (const code of success(t.op.responses as Json))
-          expect(success(o!.op.responses as Json), `${String(o!.op.operationId)} ${code}`).toContain(code);
-        const params = (op: Json, item: Json) =>
-          [...((item.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])]
-            .map((p) => deref(ours, p))
-            .filter((p) => p.in === "query" || p.in === "header")
+    it(
+      "every Veeam operation is ours too (same method, path and success status), with its query parameters",
+      () => {
+        const mine = new Map(ourOperations().map((o) => [`${o.method} ${shape(o.path)}`, o]));
+        for (const t of theirOps) {
+          const key = `${t.method} ${shape(t.path)}`;
+          const o = mine.get(key);
+          expect(o, `Veeam's ${String(t.op.operationId)} (${key}) has no operation in our spec`).toBeDefined();
+          const success = (r: Json) => Object.keys(r).filter((c) => c.startsWith("2"));
+          // Ours may list more success answers (other versions: stop's 200 in v1); theirs must be among them.
+          for (const code of success(t.op.responses as Json))
+            expect(success(o!.op.responses as Json), `${String(o!.op.operationId)} ${code}`).toContain(code);
+          const params = (op: Json, item: Json) =>
+            [...((item.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])]
+              .map((p) => deref(ours, p))
+              .filter((p) => p.in === "query" || p.in === "header")
+              .map((p) => String(p.name));
+          const ourParams = params(o!.op, (ours.paths as Json)[o!.path] as Json);
+          const theirParams = ((t.op.parameters as Json[] | undefined) ?? [])
+            .filter((p) => p.in !== "path")
             .map((p) => String(p.name));
-        const ourParams = params(o!.op, (ours.paths as Json)[o!.path] as Json);
-        const theirParams = ((t.op.parameters as Json[] | undefined) ?? [])
-          .filter((p) => p.in !== "path")
-          .map((p) => String(p.name));
-        const name = String(o!.op.operationId);
-        for (const p of theirParams.filter((p) => !ourParams.includes(p)))
-          findings.push({
-            direction: "operations",
-            subject: name,
-            mode: "parameters",
-            error: {
-              instancePath: "",
-              keyword: "parameter",
-              params: {},
-              message: `${name}: their parameter ${p} is not ours`,
-            },
-          });
-        for (const p of ourParams.filter((p) => !theirParams.includes(p)))
-          findings.push({
-            direction: "operations",
-            subject: name,
-            mode: "parameters",
-            error: {
-              instancePath: "",
-              keyword: "parameter",
-              params: {},
-              message: `${name}: our parameter ${p} is not in v8.1`,
-            },
-          });
-      }
-    });
+          const name = String(o!.op.operationId);
+          for (const p of theirParams.filter((p) => !ourParams.includes(p)))
+            findings.push({
+              direction: "operations",
+              subject: name,
+              mode: "parameters",
+              error: {
+                instancePath: "",
+                keyword: "parameter",
+                params: {},
+                message: `${name}: their parameter ${p} is not ours`,
+              },
+            });
+          for (const p of ourParams.filter((p) => !theirParams.includes(p)))
+            findings.push({
+              direction: "operations",
+              subject: name,
+              mode: "parameters",
+              error: {
+                instancePath: "",
+                keyword: "parameter",
+                params: {},
+                message: `${name}: our parameter ${p} is not in v8.1`,
+              },
+            });
+        }
+      },
+      SLOW,
+    );
 
-    it("theirs → ours: Veeam's examples and generated instances of each type validate against our schema", () => {
-      let instances = 0;
-      let examples = 0;
-      for (const [theirName, ourName] of TYPE_PAIRS) {
-        const schema = theirSchemas[theirName] as Json;
-        expect(schema, theirName).toBeDefined();
-        for (const value of [schema.example, ...Object.values((schema.examples as Json | undefined) ?? {})].filter(
-          (v) => v !== undefined,
-        )) {
-          examples++;
-          check("theirs→ours", oursAjv(ourName), theirName, "example", value);
+    it(
+      "theirs → ours: Veeam's examples and generated instances of each type validate against our schema",
+      () => {
+        let instances = 0;
+        let examples = 0;
+        for (const [theirName, ourName] of TYPE_PAIRS) {
+          const schema = theirSchemas[theirName] as Json;
+          expect(schema, theirName).toBeDefined();
+          for (const value of [schema.example, ...Object.values((schema.examples as Json | undefined) ?? {})].filter(
+            (v) => v !== undefined,
+          )) {
+            examples++;
+            check("theirs→ours", oursAjv(ourName), theirName, "example", value);
+          }
+          for (const mode of ["max", "min", "nulls"] as const) {
+            const value = generate(theirSchemas, schema, mode);
+            // Our generator must make instances Veeam's own schema accepts.
+            expect(
+              theirsAjv(theirName)(value),
+              `${theirName} ${mode}: ${JSON.stringify(theirsAjv(theirName).errors)}`,
+            ).toBe(true);
+            instances++;
+            const errors = check("theirs→ours", oursAjv(ourName), theirName, mode, value);
+            if (mode === "max") expect(errors, `${theirName} (every member, no nulls) against our ${ourName}`).toBe(0);
+          }
         }
-        for (const mode of ["max", "min", "nulls"] as const) {
-          const value = generate(theirSchemas, schema, mode);
-          // Our generator must make instances Veeam's own schema accepts.
-          expect(
-            theirsAjv(theirName)(value),
-            `${theirName} ${mode}: ${JSON.stringify(theirsAjv(theirName).errors)}`,
-          ).toBe(true);
+        // The token request: one instance per grant type (every member present, as Veeam's flat schema allows).
+        const grants = (theirSchemas.GrantType as Json).enum as string[];
+        for (const grant of grants) {
+          const value = {
+            ...(generate(theirSchemas, theirSchemas.LoginFromClient as Json, "max") as Json),
+            grant_type: grant,
+          };
           instances++;
-          const errors = check("theirs→ours", oursAjv(ourName), theirName, mode, value);
-          if (mode === "max") expect(errors, `${theirName} (every member, no nulls) against our ${ourName}`).toBe(0);
+          check("theirs→ours", oursAjv("TokenRequest"), `LoginFromClient grant_type=${grant}`, "max", value);
         }
-      }
-      // The token request: one instance per grant type (every member present, as Veeam's flat schema allows).
-      const grants = (theirSchemas.GrantType as Json).enum as string[];
-      for (const grant of grants) {
-        const value = {
-          ...(generate(theirSchemas, theirSchemas.LoginFromClient as Json, "max") as Json),
-          grant_type: grant,
-        };
-        instances++;
-        check("theirs→ours", oursAjv("TokenRequest"), `LoginFromClient grant_type=${grant}`, "max", value);
-      }
-      for (const mode of ["min", "nulls"] as const) {
-        instances++;
-        check(
-          "theirs→ours",
-          oursAjv("TokenRequest"),
-          "LoginFromClient",
-          mode,
-          generate(theirSchemas, theirSchemas.LoginFromClient as Json, mode),
+        for (const mode of ["min", "nulls"] as const) {
+          instances++;
+          check(
+            "theirs→ours",
+            oursAjv("TokenRequest"),
+            "LoginFromClient",
+            mode,
+            generate(theirSchemas, theirSchemas.LoginFromClient as Json, mode),
+          );
+        }
+        // Every status and session type Veeam lists is one of ours.
+        const enums: [string, string][] = [
+          ["JobStatus", "JobStatus"],
+          ["JobSessionType", "JobSessionType"],
+          ["JobSessionFilterType", "JobSessionType"],
+        ];
+        for (const [theirName, ourName] of enums)
+          for (const value of (theirSchemas[theirName] as Json).enum as string[]) {
+            instances++;
+            expect(oursAjv(ourName)(value), `${theirName} ${value}`).toBe(true);
+          }
+        console.log(
+          `theirs → ours: ${examples} Veeam examples (the v8.1 document has none for these types), ${instances} generated instances`,
         );
-      }
-      // Every status and session type Veeam lists is one of ours.
-      const enums: [string, string][] = [
-        ["JobStatus", "JobStatus"],
-        ["JobSessionType", "JobSessionType"],
-        ["JobSessionFilterType", "JobSessionType"],
-      ];
-      for (const [theirName, ourName] of enums)
-        for (const value of (theirSchemas[theirName] as Json).enum as string[]) {
-          instances++;
-          expect(oursAjv(ourName)(value), `${theirName} ${value}`).toBe(true);
-        }
-      console.log(
-        `theirs → ours: ${examples} Veeam examples (the v8.1 document has none for these types), ${instances} generated instances`,
-      );
-      expect(instances).toBeGreaterThan(150);
-    });
+        expect(instances).toBeGreaterThan(150);
+      },
+      SLOW,
+    );
 
-    it("ours → theirs: every example of ours validates against Veeam's schema of the same operation and status", () => {
-      const byShape = new Map(theirOps.map((t) => [`${t.method} ${shape(t.path)}`, t.op]));
-      let count = 0;
-      for (const { path, method, op } of ourOperations()) {
-        const their = byShape.get(`${method} ${shape(path)}`);
-        expect(their, `${String(op.operationId)} has a Veeam counterpart`).toBeDefined();
-        const bodies: [string, Json, Json | undefined][] = [];
-        for (const [code, res] of Object.entries(op.responses as Json)) {
-          const theirRes = deref(theirs, (their!.responses as Json)[code]);
-          for (const [type, media] of Object.entries((deref(ours, res).content as Json | undefined) ?? {})) {
-            let schema = isObj(theirRes?.content)
-              ? (Object.values(theirRes.content)[0] as Json | undefined)?.schema
-              : undefined;
-            // Veeam documents no 404 on lists and no 500 at all: their generic problem type stands in.
-            if (!schema && type === "application/problem+json")
-              schema = { $ref: "#/components/schemas/ProblemDetailsTraceId" };
-            bodies.push([`${code} ${type}`, media as Json, schema as Json | undefined]);
+    it(
+      "ours → theirs: every example of ours validates against Veeam's schema of the same operation and status",
+      () => {
+        const byShape = new Map(theirOps.map((t) => [`${t.method} ${shape(t.path)}`, t.op]));
+        let count = 0;
+        for (const { path, method, op } of ourOperations()) {
+          const their = byShape.get(`${method} ${shape(path)}`);
+          expect(their, `${String(op.operationId)} has a Veeam counterpart`).toBeDefined();
+          const bodies: [string, Json, Json | undefined][] = [];
+          for (const [code, res] of Object.entries(op.responses as Json)) {
+            const theirRes = deref(theirs, (their!.responses as Json)[code]);
+            for (const [type, media] of Object.entries((deref(ours, res).content as Json | undefined) ?? {})) {
+              let schema = isObj(theirRes?.content)
+                ? (Object.values(theirRes.content)[0] as Json | undefined)?.schema
+                : undefined;
+              // Veeam documents no 404 on lists and no 500 at all: their generic problem type stands in.
+              if (!schema && type === "application/problem+json")
+                schema = { $ref: "#/components/schemas/ProblemDetailsTraceId" };
+              bodies.push([`${code} ${type}`, media as Json, schema as Json | undefined]);
+            }
+          }
+          if (op.requestBody) {
+            const theirBody = (their!.requestBody as Json | undefined)?.content as Json | undefined;
+            for (const [type, media] of Object.entries((deref(ours, op.requestBody).content as Json | undefined) ?? {}))
+              bodies.push([
+                `request ${type}`,
+                media as Json,
+                (Object.values(theirBody ?? {})[0] as Json | undefined)?.schema as Json | undefined,
+              ]);
+          }
+          for (const [where, media, schema] of bodies) {
+            if (!schema || typeof schema.$ref !== "string") continue; // a file (export): no schema to compare
+            const name = schema.$ref.split("/").pop()!;
+            for (const [key, ex] of Object.entries((media.examples as Json | undefined) ?? {})) {
+              count++;
+              check(
+                "ours→theirs",
+                theirsAjv(name),
+                `${String(op.operationId)} ${where} ${key}`,
+                "example",
+                deref(ours, ex).value,
+              );
+            }
           }
         }
-        if (op.requestBody) {
-          const theirBody = (their!.requestBody as Json | undefined)?.content as Json | undefined;
-          for (const [type, media] of Object.entries((deref(ours, op.requestBody).content as Json | undefined) ?? {}))
-            bodies.push([
-              `request ${type}`,
-              media as Json,
-              (Object.values(theirBody ?? {})[0] as Json | undefined)?.schema as Json | undefined,
-            ]);
-        }
-        for (const [where, media, schema] of bodies) {
-          if (!schema || typeof schema.$ref !== "string") continue; // a file (export): no schema to compare
-          const name = schema.$ref.split("/").pop()!;
-          for (const [key, ex] of Object.entries((media.examples as Json | undefined) ?? {})) {
-            count++;
-            check(
-              "ours→theirs",
-              theirsAjv(name),
-              `${String(op.operationId)} ${where} ${key}`,
-              "example",
-              deref(ours, ex).value,
-            );
-          }
-        }
-      }
-      console.log(`ours → theirs: ${count} examples`);
-      expect(count).toBeGreaterThan(30);
-    });
+        console.log(`ours → theirs: ${count} examples`);
+        expect(count).toBeGreaterThan(30);
+      },
+      SLOW,
+    );
 
-    it("every disagreement is a named difference, and every named difference still occurs", () => {
-      const unexplained = findings.filter((f) => !DIFFERENCES.some((d) => d.match(f)));
-      expect(
-        unexplained.map(
-          (f) =>
-            `${f.direction} ${f.subject} (${f.mode}) ${f.error.instancePath} ${f.error.keyword}: ${f.error.message} ${JSON.stringify(f.error.params)}`,
-        ),
-      ).toEqual([]);
-      const counts = Object.fromEntries(DIFFERENCES.map((d) => [d.id, findings.filter((f) => d.match(f)).length]));
-      console.log("named differences (findings):", counts);
-      for (const d of DIFFERENCES)
-        expect(counts[d.id], `named difference ${d.id} no longer occurs: remove it`).toBeGreaterThan(0);
-    });
+    it(
+      "every disagreement is a named difference, and every named difference still occurs",
+      () => {
+        const unexplained = findings.filter((f) => !DIFFERENCES.some((d) => d.match(f)));
+        expect(
+          unexplained.map(
+            (f) =>
+              `${f.direction} ${f.subject} (${f.mode}) ${f.error.instancePath} ${f.error.keyword}: ${f.error.message} ${JSON.stringify(f.error.params)}`,
+          ),
+        ).toEqual([]);
+        const counts = Object.fromEntries(DIFFERENCES.map((d) => [d.id, findings.filter((f) => d.match(f)).length]));
+        console.log("named differences (findings):", counts);
+        for (const d of DIFFERENCES)
+          expect(counts[d.id], `named difference ${d.id} no longer occurs: remove it`).toBeGreaterThan(0);
+      },
+      SLOW,
+    );
   },
 );
