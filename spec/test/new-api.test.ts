@@ -68,7 +68,7 @@ function run(cwd: string, file: string, args: string[] = []): string {
     });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+    throw new Error(`${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: error });
   }
 }
 
