@@ -1,4 +1,9 @@
-// Flat config shared by every package: `eslint .` in a package picks this file up.
+// Flat config shared by every package: `eslint .` in a package picks this file up; the root's
+// own scripts are linted by the root task `lint:root`.
+//
+// Type-aware: typescript-eslint's recommendedTypeChecked, with type information from the
+// TypeScript project of each file (projectService). JavaScript files that no tsconfig includes
+// (root and package scripts, bins, the Redocly plugin) are type-checked in a default project.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -7,9 +12,26 @@ export default tseslint.config(
     ignores: ["**/dist/**", "**/generated/**", "**/node_modules/**", "**/.turbo/**"],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: [
+            "*.js",
+            "scripts/*.mjs",
+            "packages/*/scripts/*.mjs",
+            "packages/*/bin/*.js",
+            "packages/*/bin/*.mjs",
+            "packages/*/redocly/*.mjs",
+            "packages/*/redocly/*.d.mts",
+            "spec/scripts/*.mjs",
+          ],
+          // Default is 8; the globs above match a dozen small scripts.
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32,
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: {
         console: "readonly",
         process: "readonly",
@@ -27,6 +49,34 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Beyond recommendedTypeChecked: an awaited promise returned from a try block is the one
+      // whose rejection the catch sees.
+      "@typescript-eslint/return-await": ["error", "in-try-catch"],
+    },
+  },
+  {
+    // Plain-JS scripts, tests and benches read JSON and YAML (specs, fixtures, recordings) as
+    // untyped values on purpose, and their assertions check the shape: the no-unsafe-* family would
+    // ask for a JSDoc rewrite of each script and a cast on every test lookup. It stays on for the
+    // packages' sources; the promise, await and assertion rules apply everywhere.
+    files: ["**/*.js", "**/*.mjs", "**/test/**", "**/bench/**"],
+    rules: {
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+    },
+  },
+  {
+    // The operations' code samples are type-checked against the client's sources by its samples project.
+    files: ["spec/*/code-samples/*.ts"],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ["packages/client/tsconfig.samples.json"],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
 );

@@ -137,6 +137,12 @@ if (once) {
     console.log("Stopped.");
     process.exit(0);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // A failed stop still ends the process, with the reason, not as an unhandled rejection.
+  const stop = () =>
+    void onSignal().catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }

@@ -12,6 +12,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let rest = "";
+// eslint-disable-next-line no-control-regex -- stripping the ANSI colour codes turbo and vitest print
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
 function count(line) {
   const m = /Tests\s+(.*)\(\d+\)\s*$/.exec(strip(line));

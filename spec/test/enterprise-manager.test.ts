@@ -56,7 +56,7 @@ function roots(schema: Json): Array<{ name: string; namespace: unknown }> {
   const resolved = deref(doc, schema);
   const xml = (resolved.xml ?? {}) as Json;
   const fromRef = typeof schema.$ref === "string" ? schema.$ref.split("/").pop() : undefined;
-  return [{ name: String(xml.name ?? fromRef), namespace: xml.namespace }];
+  return [{ name: String((xml.name as string | undefined) ?? fromRef), namespace: xml.namespace }];
 }
 
 describe("Enterprise Manager: operations", () => {

@@ -11,7 +11,7 @@ export type QueryFields = {
   [K in keyof Backup | keyof Replica]:
     (K extends keyof Backup ? Backup[K] : never) | (K extends keyof Replica ? Replica[K] : never);
 };
-export type QueryField = keyof QueryFields & string;
+export type QueryField = Extract<keyof QueryFields, string>;
 type FieldValue<K extends QueryField> =
   NonNullable<QueryFields[K]> | (K extends "CreationTime" | "EndTime" ? Date : never);
 

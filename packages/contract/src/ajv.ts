@@ -55,7 +55,7 @@ export type Locations = WeakMap<object, string>;
  * point into `<base>#/$defs/…`; each copied object's pointer is recorded in `locations`.
  */
 export function rebase<T>(node: T, base: string, pointer = "#", locations?: Locations): T {
-  if (Array.isArray(node)) return node.map((n, i) => rebase(n, base, `${pointer}/${i}`, locations)) as T;
+  if (Array.isArray(node)) return (node as unknown[]).map((n, i) => rebase(n, base, `${pointer}/${i}`, locations)) as T;
   if (!isObject(node)) return node;
   const out: Json = {};
   locations?.set(out, pointer);

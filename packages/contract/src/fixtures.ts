@@ -182,7 +182,7 @@ function readMeta(text: string): FixtureMeta | string {
   if (typeof meta.status !== "number" && typeof meta.status !== "string") return `"status" must be a number`;
   if (meta.operationId === undefined && (meta.method === undefined || meta.path === undefined))
     return `needs "operationId", or "method" and "path"`;
-  return meta as FixtureMeta;
+  return meta;
 }
 
 export interface CheckOptions {
@@ -201,7 +201,7 @@ export async function checkFixtures(
   fixtures: readonly Fixture[],
   options: CheckOptions = {},
 ): Promise<CheckReport> {
-  const slots: Array<FixtureResult | FixtureProblem | undefined> = new Array(fixtures.length);
+  const slots = new Array<FixtureResult | FixtureProblem | undefined>(fixtures.length);
   let next = 0;
   let done = 0;
   async function one(fixture: Fixture): Promise<FixtureResult | FixtureProblem> {

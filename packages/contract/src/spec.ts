@@ -95,7 +95,7 @@ export class OperationIndex {
     this.templates.sort((a, b) => b.literal - a.literal);
     const servers = [doc.servers, ...Object.values(paths).map((item) => (isObject(item) ? item.servers : undefined))];
     const seen = new Set<string>();
-    for (const server of servers.flatMap((list) => (Array.isArray(list) ? list : []))) {
+    for (const server of servers.flatMap((list): unknown[] => (Array.isArray(list) ? list : []))) {
       if (!isObject(server) || typeof server.url !== "string") continue;
       const m = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/[^/]*)?(\/[^?#]*)/i.exec(server.url);
       const base = m?.[1]?.replace(/\/+$/, "");

@@ -11,14 +11,16 @@ const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, im
 
 /** A fetch that answers like the servers would, from fixture bodies. */
 function fakeServer(routes: Record<string, { status?: number; type: string; body: string }>): typeof fetch {
-  return async (input, init) => {
+  return (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
     const xml = (request.headers.get("accept") ?? "").includes("xml");
     const route =
       routes[`${request.method} ${url.pathname}${xml ? " xml" : ""}`] ?? routes[`${request.method} ${url.pathname}`];
-    if (!route) return new Response("not here", { status: 599 });
-    return new Response(route.body, { status: route.status ?? 200, headers: { "content-type": route.type } });
+    if (!route) return Promise.resolve(new Response("not here", { status: 599 }));
+    return Promise.resolve(
+      new Response(route.body, { status: route.status ?? 200, headers: { "content-type": route.type } }),
+    );
   };
 }
 

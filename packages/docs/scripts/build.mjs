@@ -144,7 +144,10 @@ function redocPage(api) {
     });
   } catch (error) {
     const e = /** @type {{ stdout?: Buffer, stderr?: Buffer }} */ (error);
-    throw new Error(`redocly build-docs failed for ${api.name}:\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: error });
+    throw new Error(
+      `redocly build-docs failed for ${api.name}:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`,
+      { cause: error },
+    );
   }
 
   let html = readFileSync(out, "utf8");

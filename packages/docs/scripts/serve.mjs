@@ -168,7 +168,7 @@ async function main() {
     process.exit(1);
   }
   console.log(`veeam-sessions docs: ${served.url}  (Ctrl+C stops)`);
-  const stop = () => served.close().then(() => process.exit(0));
+  const stop = () => void served.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }

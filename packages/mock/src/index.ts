@@ -158,7 +158,7 @@ async function start(
     prismPort: () => prism?.port ?? 0,
     dynamic,
     profile,
-    twins: profile.twins ? xmlTwins(source) : new Map(),
+    twins: profile.twins ? xmlTwins(source) : new Map<string, string>(),
     onExchange: options.onExchange,
     prismExited: () => prism?.exited,
   });

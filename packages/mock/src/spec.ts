@@ -19,6 +19,8 @@ export type { ApiName };
 /** Every API in the registry, in port order. */
 export const APIS: readonly ApiName[] = apiNames();
 
+// Walks the bundled documents as loosely typed JSON (`any` values), so the no-unsafe-* rules are off here.
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export { specPath } from "@veeam-sessions/spec";
@@ -69,7 +71,7 @@ export interface Rebased {
  * operations and responses that version has (`x-since` / `x-until`, spec/EXTENSIONS.md).
  */
 export function rebase(source: Json, vars: Record<string, string> = {}): Rebased {
-  const doc = structuredClone(source) as Json;
+  const doc = structuredClone<Json>(source);
   const rootServer = (doc.servers as Json[] | undefined)?.[0] ?? { url: "/" };
   const values = (server: Json) => ({ ...defaultsOf(server), ...vars });
   const basePath = fill(serverPathTemplate(rootServer.url as string), values(rootServer));

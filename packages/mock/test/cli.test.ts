@@ -102,7 +102,7 @@ describe.runIf(process.platform === "linux")("no orphans", () => {
     expect(doc && existsSync(doc)).toBe(true);
     r.child.kill("SIGKILL");
     await r.exited;
-    const alive = async () =>
+    const alive = () =>
       children.filter((pid) => {
         try {
           process.kill(pid, 0);
@@ -111,8 +111,8 @@ describe.runIf(process.platform === "linux")("no orphans", () => {
           return false;
         }
       });
-    for (let i = 0; i < 50 && (await alive()).length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await alive()).toEqual([]);
+    for (let i = 0; i < 50 && alive().length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toEqual([]);
     expect(existsSync(doc!)).toBe(false); // the temporary spec went with Prism
   });
 });

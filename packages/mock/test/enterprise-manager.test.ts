@@ -85,7 +85,7 @@ for (const format of ["json", "xml"] as const) {
       });
     }
 
-    it("logged on once, with the session id from the spec's example", async () => {
+    it("logged on once, with the session id from the spec's example", () => {
       expect(em.logons).toBe(1);
       const seen = exchanges.filter((e) => e.url.startsWith("/api/sessionMngr/"));
       expect(seen.at(-1)).toMatchObject({ method: "POST", status: 201, url: "/api/sessionMngr/?v=latest" });

@@ -16,7 +16,7 @@ export function loadSpec(api: "enterprise-manager" | "backup-for-azure"): Json {
 export function deref(doc: Json, node: Json | undefined): Json {
   let n = node;
   while (n && typeof n.$ref === "string")
-    n = (n.$ref as string)
+    n = n.$ref
       .slice(2)
       .split("/")
       .reduce((acc: Json, k: string) => acc[k], doc);
@@ -64,7 +64,7 @@ export function responseParts(doc: Json, ref: Json): Pick<SpecOperation, "exampl
   for (const [mt, content] of Object.entries((response.content ?? {}) as Json)) {
     examples[mt] = {};
     for (const [key, ex] of Object.entries(((content as Json).examples ?? {}) as Json))
-      examples[mt]![key] = deref(doc, ex as Json).value;
+      examples[mt][key] = deref(doc, ex).value;
   }
   const headers: Record<string, unknown> = {};
   for (const [name, h] of Object.entries((response.headers ?? {}) as Json)) {

@@ -39,7 +39,7 @@ describe("two mocks on port 0 (through the vitest globalSetup helper)", () => {
   });
 
   it("teardown stops both: ports free again, variables gone", async () => {
-    const ports = Object.values(urls).map((u) => Number(new URL(u!).port));
+    const ports = Object.values(urls).map((u) => Number(new URL(u).port));
     await teardown();
     for (const port of ports) expect(await canBind(port)).toBe(true);
     expect(process.env[ENV["enterprise-manager"]]).toBeUndefined();

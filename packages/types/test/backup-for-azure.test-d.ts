@@ -34,7 +34,8 @@ describe("Backup for Microsoft Azure generated types", () => {
   });
 
   test("stop and log off answer 204 without a body", () => {
-    expectTypeOf<operations["stopJobSession"]["responses"][204]["content"]>().toEqualTypeOf<never | undefined>();
-    expectTypeOf<operations["revokeToken"]["responses"][204]["content"]>().toEqualTypeOf<never | undefined>();
+    // openapi-typescript writes `content?: never`, which reads as undefined.
+    expectTypeOf<operations["stopJobSession"]["responses"][204]["content"]>().toEqualTypeOf<undefined>();
+    expectTypeOf<operations["revokeToken"]["responses"][204]["content"]>().toEqualTypeOf<undefined>();
   });
 });

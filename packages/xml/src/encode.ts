@@ -390,7 +390,7 @@ export class Encoder {
         if (v === undefined) continue;
         if (!isNCName(key)) this.fail("TYPE_MISMATCH", `"${key}" is not a valid XML element name`);
         this.path.push(key);
-        const list = Array.isArray(v) ? v : [v];
+        const list: unknown[] = Array.isArray(v) ? v : [v];
         for (let i = 0; i < list.length; i++) {
           if (Array.isArray(v)) this.path.push(i);
           const item = list[i];

@@ -193,7 +193,7 @@ export class Compiler {
 
   private memo<P extends ArrayPlan | ChoicePlan>(b: Eff, fallback: string, make: () => P, fill: (p: P) => void): P {
     let m = this.byName.get(b);
-    if (m === undefined) this.byName.set(b, (m = new Map()));
+    if (m === undefined) this.byName.set(b, (m = new Map<string, ArrayPlan | ChoicePlan>()));
     const hit = m.get(fallback);
     if (hit !== undefined) return hit as P;
     const p = make();

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { expect } from "vitest";
 import { createXmlCodec, XmlError, type XmlCodec, type XmlErrorCode } from "../src/index.js";
 
@@ -24,7 +25,7 @@ export function xmlError(fn: () => unknown): XmlError {
     thrown = e;
   }
   if (thrown === undefined) throw new Error("expected an XmlError, but nothing was thrown");
-  if (!(thrown instanceof XmlError)) throw new Error(`expected an XmlError, got ${String(thrown)}`);
+  if (!(thrown instanceof XmlError)) throw new Error(`expected an XmlError, got ${inspect(thrown)}`);
   return thrown;
 }
 

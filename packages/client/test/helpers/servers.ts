@@ -19,7 +19,7 @@ async function listen(
   handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
 ): Promise<Handle> {
   const requests: Handle["requests"] = [];
-  const server = createServer(async (req, res) => {
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
@@ -29,7 +29,8 @@ async function listen(
     } catch (error) {
       res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
     }
-  });
+  };
+  const server = createServer((req, res) => void onRequest(req, res));
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

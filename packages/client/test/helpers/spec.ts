@@ -9,7 +9,7 @@ export function loadSpec(api: "enterprise-manager" | "backup-for-azure"): Json {
 
 export function deref(doc: Json, node: Json): Json {
   while (node && typeof node.$ref === "string") {
-    node = (node.$ref as string)
+    node = node.$ref
       .slice(2)
       .split("/")
       .reduce((n: Json, k: string) => n[k], doc);

@@ -142,7 +142,7 @@ describe("rule 7: absent element or attribute", () => {
     expect(v).toStrictEqual({ el: "e", at: 3, nul: null, obj: { deep: [1, { x: 2 }] }, viaRef: 42, list: ["z"] });
     expect("noDefault" in v).toBe(false);
     // a copy: mutating one result does not leak into the next
-    ((v.obj as { deep: unknown[] }).deep as unknown[]).push("mutated");
+    (v.obj as { deep: unknown[] }).deep.push("mutated");
     expect(codec.decode<{ obj: unknown }>("<D/>", "D").obj).toEqual({ deep: [1, { x: 2 }] });
   });
 
