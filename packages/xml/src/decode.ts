@@ -3,17 +3,23 @@
 //
 // Speed: per-character JavaScript loops cost ~2 ns/char, so runs of text, attribute values,
 // comments and CDATA are skipped with indexOf (native memchr speed). That needs two helpers:
-//  - one native sweep for characters XML forbids (`firstInvalid`); the document is logically cut
+//  - one native sweep for characters XML forbids (`firstInvalid`, lexical.ts); the document is logically cut
 //    at the first one, so errors earlier in the document still win and the tokenizer never has
 //    to look at character validity again;
 //  - amortised "next occurrence" caches for the few characters that change the meaning of a run
 //    (`&`, `<`, CR, LF, TAB, `]]>`): each is recomputed only after the scanner passes it, so the
-//    total indexOf work is linear in the input.
+//    total indexOf work is linear in the input (`NextOf`, lexical.ts).
+// This file is the scanner's state machine; what a run of characters means (references, numbers,
+// forbidden characters) is in lexical.ts, character classes in chars.ts, value building in values.ts.
 import * as chars from "./chars.js";
 import { XmlError, formatPath, type XmlErrorCode } from "./errors.js";
+import * as lexical from "./lexical.js";
+import type { NextOf } from "./lexical.js";
 import * as plans from "./plan.js";
 import type { ArrayPlan, ChildEntry, ChoicePlan, ItemEntry, ObjectPlan, Plan, ScalarPlan } from "./plan.js";
 import * as schema from "./schema.js";
+import * as values from "./values.js";
+import type { Obj } from "./values.js";
 
 // Imported bindings copied into module constants: some loaders (tsx/esbuild) compile imports to
 // getter calls, which would otherwise run once per character in the loops below.
@@ -22,7 +28,19 @@ const NAME_CHAR = chars.NAME_CHAR;
 const NAME_START = chars.NAME_START;
 const isNameCharBmp = chars.isNameCharBmp;
 const isNameStartBmp = chars.isNameStartBmp;
-const isXmlChar = chars.isXmlChar;
+const isWs = chars.isXmlWhitespace;
+const NextOfCache = lexical.NextOf;
+const REF_NOT_A_CHAR = lexical.REF_NOT_A_CHAR;
+const describeTypes = lexical.describeTypes;
+const firstInvalid = lexical.firstInvalid;
+const isIntegerLexical = lexical.isIntegerLexical;
+const isNumberLexical = lexical.isNumberLexical;
+const reference = lexical.reference;
+const shorten = lexical.shorten;
+const trimXml = lexical.trimXml;
+const copyJson = values.copyJson;
+const getOwn = values.getOwn;
+const setKey = values.setKey;
 const K_ANY = plans.K_ANY;
 const K_ARRAY = plans.K_ARRAY;
 const K_CHOICE = plans.K_CHOICE;
@@ -60,150 +78,11 @@ export interface ParseOptions {
   readonly fromBytes: boolean;
 }
 
-/** Characters XML 1.0 forbids, plus all surrogates (valid pairs are let through by `firstInvalid`). */
-// eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
-const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/g;
-
-/** Offset of the first character XML 1.0 does not allow (lone surrogates included), or -1. */
-export function firstInvalid(s: string): number {
-  FORBIDDEN.lastIndex = 0;
-  for (;;) {
-    const m = FORBIDDEN.exec(s);
-    if (m === null) return -1;
-    const i = m.index;
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        FORBIDDEN.lastIndex = i + 2;
-        continue;
-      }
-    }
-    return i;
-  }
-}
-
 const END_TAG = 1;
 const START_TAG = 2;
 
 const EOF_MESSAGE = "unexpected end of input";
 const INTERN_MASK = 1023;
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
-}
-
-type Obj = Record<string, unknown>;
-
-function setKey(obj: Obj, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    obj[key] = value;
-  }
-}
-
-function getOwn(obj: Obj, key: string, proto: boolean): unknown {
-  return proto ? (Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined) : obj[key];
-}
-
-/** Deep copy of a JSON value (schema defaults). */
-export function copyJson(v: unknown): unknown {
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map(copyJson);
-  const out: Obj = {};
-  for (const k of Object.keys(v)) setKey(out, k, copyJson((v as Obj)[k]));
-  return out;
-}
-
-/** `[+-]?[0-9]+` */
-function isIntegerLexical(t: string): boolean {
-  const n = t.length;
-  let i = 0;
-  const c0 = t.charCodeAt(0);
-  if (c0 === 43 || c0 === 45) i = 1;
-  if (i >= n) return false;
-  for (; i < n; i++) {
-    const c = t.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/** `[+-]?(d+(.d*)?|.d+)([eE][+-]?d+)?` */
-function isNumberLexical(t: string): boolean {
-  const n = t.length;
-  let i = 0;
-  let c = t.charCodeAt(0);
-  if (c === 43 || c === 45) c = t.charCodeAt(++i);
-  let digits = 0;
-  while (c >= 48 && c <= 57) {
-    digits++;
-    c = t.charCodeAt(++i);
-  }
-  if (c === 46) {
-    c = t.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      digits++;
-      c = t.charCodeAt(++i);
-    }
-  }
-  if (digits === 0) return false;
-  if (c === 101 || c === 69) {
-    c = t.charCodeAt(++i);
-    if (c === 43 || c === 45) c = t.charCodeAt(++i);
-    let exp = 0;
-    while (c >= 48 && c <= 57) {
-      exp++;
-      c = t.charCodeAt(++i);
-    }
-    if (exp === 0) return false;
-  }
-  return i === n;
-}
-
-/** Trim XML whitespace (XSD "collapse" for numbers and booleans). */
-function trimXml(t: string): string {
-  let a = 0;
-  let b = t.length;
-  while (a < b && isWs(t.charCodeAt(a))) a++;
-  while (b > a && isWs(t.charCodeAt(b - 1))) b--;
-  return a === 0 && b === t.length ? t : t.slice(a, b);
-}
-
-function describeTypes(types: number): string {
-  const names: string[] = [];
-  if (types & T_INT) names.push("integer");
-  if (types & T_NUM) names.push("number");
-  if (types & T_BOOL) names.push("boolean");
-  if (types & T_STR) names.push("string");
-  return names.length === 0 ? "null" : names.join(" or ");
-}
-
-function shorten(t: string): string {
-  return JSON.stringify(t.length > 40 ? t.slice(0, 40) + "…" : t);
-}
-
-/** The next offset of `needle` at or after a position, cached while the scan moves forward. */
-class NextOf {
-  /** Offset of the next occurrence; the input's length when there is none; -1 when stale. */
-  private at = -1;
-  constructor(
-    private readonly s: string,
-    private readonly needle: string,
-  ) {}
-  from(p: number): number {
-    let x = this.at;
-    if (x < p) {
-      x = this.s.indexOf(this.needle, p);
-      this.at = x = x < 0 ? this.s.length : x;
-    }
-    return x;
-  }
-  reset(): void {
-    this.at = -1;
-  }
-}
 
 export class Parser {
   private readonly s: string;
@@ -250,7 +129,8 @@ export class Parser {
   private readonly internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_MASK + 1);
   /** Set by textChunk: the run needs reference expansion / line-end normalisation. */
   private decodeFlag = false;
-  private refValue = "";
+  /** Set by `ref` (through lexical.reference, hence not private): the reference's text. */
+  refValue = "";
   // Next-occurrence caches of the characters the scanner jumps to.
   private readonly nextLt: NextOf;
   private readonly nextAmp: NextOf;
@@ -267,12 +147,12 @@ export class Parser {
     this.badCode = bad < 0 ? 0 : input.charCodeAt(bad);
     this.s = bad < 0 ? input : input.slice(0, bad);
     this.n = this.s.length;
-    this.nextLt = new NextOf(this.s, "<");
-    this.nextAmp = new NextOf(this.s, "&");
-    this.nextCr = new NextOf(this.s, "\r");
-    this.nextLf = new NextOf(this.s, "\n");
-    this.nextTab = new NextOf(this.s, "\t");
-    this.nextCdEnd = new NextOf(this.s, "]]>");
+    this.nextLt = new NextOfCache(this.s, "<");
+    this.nextAmp = new NextOfCache(this.s, "&");
+    this.nextCr = new NextOfCache(this.s, "\r");
+    this.nextLf = new NextOfCache(this.s, "\n");
+    this.nextTab = new NextOfCache(this.s, "\t");
+    this.nextCdEnd = new NextOfCache(this.s, "]]>");
     this.maxDepth = options.maxDepth;
     this.unknownError = options.unknownError;
     this.fromBytes = options.fromBytes;
@@ -505,73 +385,9 @@ export class Parser {
 
   /** Entity or character reference at `p` (`&`): sets `this.refValue`, returns the offset after `;`. */
   private ref(p: number): number {
-    const s = this.s;
-    let q = p + 1;
-    let c = s.charCodeAt(q);
-    if (c === 35) {
-      // &#...; or &#x...;
-      q++;
-      const hex = s.charCodeAt(q) === 120;
-      if (hex) q++;
-      let v = 0;
-      const digitsStart = q;
-      for (;;) {
-        c = s.charCodeAt(q);
-        let d: number;
-        if (c >= 48 && c <= 57) d = c - 48;
-        else if (hex && c >= 97 && c <= 102) d = c - 87;
-        else if (hex && c >= 65 && c <= 70) d = c - 55;
-        else break;
-        v = v * (hex ? 16 : 10) + d;
-        if (v > 0x10ffff) v = 0x110000;
-        q++;
-      }
-      if (q === digitsStart || c !== 59) this.fail("MALFORMED", "malformed character reference", p);
-      if (!isXmlChar(v)) {
-        this.fail("INVALID_CHARACTER", `character reference ${s.slice(p, q + 1)} is not an XML character`, p);
-      }
-      this.refValue = String.fromCodePoint(v);
-      return q + 1;
-    }
-    switch (c) {
-      case 108: // lt
-        if (s.charCodeAt(q + 1) === 116 && s.charCodeAt(q + 2) === 59) {
-          this.refValue = "<";
-          return q + 3;
-        }
-        break;
-      case 103: // gt
-        if (s.charCodeAt(q + 1) === 116 && s.charCodeAt(q + 2) === 59) {
-          this.refValue = ">";
-          return q + 3;
-        }
-        break;
-      case 97: // amp, apos
-        if (s.startsWith("mp;", q + 1)) {
-          this.refValue = "&";
-          return q + 4;
-        }
-        if (s.startsWith("pos;", q + 1)) {
-          this.refValue = "'";
-          return q + 5;
-        }
-        break;
-      case 113: // quot
-        if (s.startsWith("uot;", q + 1)) {
-          this.refValue = '"';
-          return q + 5;
-        }
-        break;
-    }
-    let e = q;
-    while (e < this.n && e - q < 40 && s.charCodeAt(e) !== 59 && !isWs(s.charCodeAt(e)) && s.charCodeAt(e) !== 60) e++;
-    if (s.charCodeAt(e) === 59 && e > q)
-      this.fail(
-        "MALFORMED",
-        `unknown entity &${s.slice(q, e)}; (no DTD, so only the five predefined entities exist)`,
-        p,
-      );
-    return this.fail("MALFORMED", "'&' must start an entity or character reference", p);
+    const q = reference(this.s, p, this.n, this);
+    if (q < 0) this.fail(q === REF_NOT_A_CHAR ? "INVALID_CHARACTER" : "MALFORMED", this.refValue, p);
+    return q;
   }
 
   /**
