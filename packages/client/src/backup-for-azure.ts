@@ -8,7 +8,8 @@ import {
   failure,
   mediaTypeOf,
   Secrets,
-  timedFetch,
+  textOf,
+  transport,
   type CommonClientOptions,
 } from "./core.js";
 import { VeeamApiError } from "./errors.js";
@@ -35,7 +36,15 @@ interface Token {
   access: string;
   refresh: string | undefined;
   expiresAt: number;
+  /** When to refresh: `refreshSkewMs` before expiry, at most half way through the token's life. */
+  refreshAt: number;
+  /** After a failed early refresh: not again before this. */
+  retryAt?: number;
 }
+
+/** expires_in when the answer has none, or not a positive number of seconds. */
+const DEFAULT_EXPIRES_IN_S = 3600;
+const RETRY_REFRESH_MS = 5_000;
 
 /** `https://h/api/v1` → `https://h/api/oauth2/token`: the token endpoint has no version segment. */
 export function tokenUrlFor(baseUrl: string): string {
@@ -62,25 +71,42 @@ class AzureTokens {
   /** A valid access token: the current one, a refreshed one when it is about to expire, or a new one. */
   current(): Promise<string> | string {
     const t = this.token;
-    if (t && t.expiresAt - (this.options.refreshSkewMs ?? 60_000) > this.now()) return t.access;
-    return this.renew(t?.access);
+    if (!t) return this.renew(undefined);
+    const now = this.now();
+    if (t.refreshAt > now || (t.retryAt !== undefined && t.retryAt > now && t.expiresAt > now)) return t.access;
+    if (t.expiresAt <= now) return this.renew(t.access);
+    // Early refresh: the token still works, so a server error keeps it for a while.
+    this.pending ??= this.obtain(t, true).finally(() => (this.pending = undefined));
+    return this.pending.then((token) => token.access);
   }
 
   /** Single flight: every caller whose token `failed` shares one refresh (or password grant). */
   renew(failed: string | undefined): Promise<string> | string {
     const t = this.token;
     if (t && t.access !== failed) return t.access;
-    this.pending ??= this.obtain(t).finally(() => (this.pending = undefined));
+    this.pending ??= this.obtain(t, false).finally(() => (this.pending = undefined));
     return this.pending.then((token) => token.access);
   }
 
-  private async obtain(previous: Token | undefined): Promise<Token> {
-    if (previous?.refresh) {
-      const refreshed = await this.grant({ grant_type: "Refresh_token", refresh_token: previous.refresh }, true);
-      if (refreshed) return refreshed;
+  private async obtain(previous: Token | undefined, early: boolean): Promise<Token> {
+    try {
+      if (previous?.refresh) {
+        const refreshed = await this.grant({ grant_type: "Refresh_token", refresh_token: previous.refresh }, true);
+        if (refreshed) return refreshed;
+      }
+      const { username, password } = this.options.auth;
+      return (await this.grant({ grant_type: "Password", Username: username, Password: password }, false))!;
+    } catch (error) {
+      // A 5xx (or no answer) on an early refresh: the old token is still valid, use it and try
+      // again a little later instead of failing the call or retrying on every call.
+      const status = (error as VeeamApiError).status;
+      const transient = status === undefined ? (error as VeeamApiError).kind !== "redirect" : status >= 500;
+      if (early && previous && transient && previous.expiresAt > this.now()) {
+        this.token = { ...previous, retryAt: this.now() + RETRY_REFRESH_MS };
+        return this.token;
+      }
+      throw error;
     }
-    const { username, password } = this.options.auth;
-    return (await this.grant({ grant_type: "Password", Username: username, Password: password }, false))!;
   }
 
   /** Posts a grant; a refused refresh token gives undefined so the caller falls back to the password. */
@@ -95,7 +121,7 @@ class AzureTokens {
     } catch (error) {
       throw failure(error, { method: "POST", url: this.url, operationId: "createToken" }, this.secrets);
     }
-    const raw = await response.text();
+    const raw = await textOf(response, { method: "POST", url: this.url, operationId: "createToken" }, this.secrets);
     if (!response.ok) {
       if (isRefresh && (response.status === 400 || response.status === 401)) {
         this.token = undefined;
@@ -118,7 +144,7 @@ class AzureTokens {
     let body: {
       access_token?: string | null;
       refresh_token?: string | null;
-      expires_in?: number;
+      expires_in?: unknown;
       mfa_enabled?: boolean;
       mfa_token?: string | null;
     };
@@ -160,10 +186,14 @@ class AzureTokens {
     this.secrets.add(body.access_token, body.refresh_token ?? undefined);
     if (isRefresh) this.grants.refresh++;
     else this.grants.password++;
+    const seconds = Number(body.expires_in);
+    const lifetimeMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_EXPIRES_IN_S) * 1000;
+    const now = this.now();
     this.token = {
       access: body.access_token,
       refresh: body.refresh_token ?? undefined,
-      expiresAt: this.now() + (body.expires_in ?? 3600) * 1000,
+      expiresAt: now + lifetimeMs,
+      refreshAt: now + lifetimeMs - Math.min(this.options.refreshSkewMs ?? 60_000, lifetimeMs / 2),
     };
     return this.token;
   }
@@ -181,7 +211,7 @@ class AzureTokens {
     } catch (error) {
       throw failure(error, { method: "DELETE", url: this.url, operationId: "revokeToken" }, this.secrets);
     }
-    const raw = await response.text();
+    const raw = await textOf(response, { method: "DELETE", url: this.url, operationId: "revokeToken" }, this.secrets);
     if (!response.ok && response.status !== 401) {
       throw new VeeamApiError(
         {
@@ -202,7 +232,7 @@ class AzureTokens {
 /** A typed client for Backup for Microsoft Azure's job session API. */
 export function createBackupForAzureClient(options: BackupForAzureClientOptions): BackupForAzureClient {
   const secrets = new Secrets();
-  const fetch = timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs);
+  const fetch = transport(options);
   const tokens = new AzureTokens(options, fetch, secrets, options.now ?? Date.now);
   // The token endpoint has no version segment: send `/oauth2/token` calls there, not under baseUrl.
   const unversionedToken: Middleware = {
@@ -211,6 +241,7 @@ export function createBackupForAzureClient(options: BackupForAzureClientOptions)
   };
   const client = createCore<paths>(
     options,
+    fetch,
     { api: "backup-for-azure", secrets },
     [
       unversionedToken,

@@ -4,6 +4,8 @@
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
 import operationIds from "../generated/operation-ids.js";
 import { VeeamApiError, type VeeamErrorKind } from "./errors.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, TimeoutSignal, TooLargeSignal, unlessAborted, withTimeout } from "./limits.js";
+import { guardedFetch, RedirectSignal } from "./redirect.js";
 
 import type { ApiName } from "@veeam-sessions/types";
 
@@ -14,7 +16,8 @@ export type { ApiName };
 export class Secrets {
   readonly values = new Set<string>();
   add(...values: Array<string | undefined>): void {
-    for (const v of values) if (v && v.length >= 4) this.values.add(v);
+    // Short ones too: `redact` replaces those as whole words only.
+    for (const v of values) if (v) this.values.add(v);
   }
   /** An EM session id is base64 of the logon session's id, which also appears in URLs: both are secret. */
   addSessionId(id: string): void {
@@ -34,8 +37,10 @@ export interface CommonClientOptions {
   baseUrl: string;
   /** A fetch implementation; defaults to the global fetch. */
   fetch?: typeof globalThis.fetch;
-  /** Abort any request (and each logon) that takes longer than this. */
+  /** Abort any request (and each logon or token grant) whose answer, body included, takes longer than this. */
   timeoutMs?: number;
+  /** Refuse a response body (success or error) larger than this, counted while it streams. Default 64 MiB. */
+  maxResponseBytes?: number;
   /** More openapi-fetch middleware, such as `recordTo(dir)`. They run after auth. */
   middleware?: Middleware[];
   /** Extra headers on every request. */
@@ -59,8 +64,6 @@ interface ResponseMeta {
 }
 const metaOf = new WeakMap<Response, ResponseMeta>();
 
-class TimeoutSignal extends Error {}
-
 export function mediaTypeOf(response: Response): string | undefined {
   const value = response.headers.get("content-type");
   return value ? value.split(";")[0]!.trim().toLowerCase() : undefined;
@@ -69,19 +72,16 @@ export function mediaTypeOf(response: Response): string | undefined {
 const isJson = (mt: string) => mt === "application/json" || mt.endsWith("+json");
 const isXml = (mt: string) => mt === "application/xml" || mt === "text/xml" || mt.endsWith("+xml");
 
-/** Wraps fetch with `timeoutMs`; a timeout is told apart from the caller's own abort. */
-export function timedFetch(base: typeof globalThis.fetch, timeoutMs: number | undefined): typeof globalThis.fetch {
-  if (!timeoutMs) return base;
-  return async (input, init) => {
-    const timer = AbortSignal.timeout(timeoutMs);
-    const request = input instanceof Request ? input : new Request(input, init);
-    try {
-      return await base(request, { ...init, signal: AbortSignal.any([request.signal, timer]) });
-    } catch (error) {
-      if (timer.aborted && !request.signal.aborted) throw new TimeoutSignal(`no answer within ${timeoutMs} ms`);
-      throw error;
-    }
-  };
+/**
+ * The fetch every request of a client goes through: `timeoutMs` over the whole exchange (body
+ * included), redirects followed only within baseUrl's origin, bodies limited to `maxResponseBytes`.
+ */
+export function transport(options: CommonClientOptions): typeof globalThis.fetch {
+  const guarded = guardedFetch(options.fetch ?? globalThis.fetch, {
+    origin: new URL(options.baseUrl).origin,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  });
+  return withTimeout(guarded, options.timeoutMs);
 }
 
 /** Turns whatever fetch threw into a VeeamApiError. */
@@ -94,6 +94,8 @@ export function failure(
   let kind: VeeamErrorKind = "network";
   let detail = error instanceof Error ? error.message : String(error);
   if (error instanceof TimeoutSignal) kind = "timeout";
+  else if (error instanceof RedirectSignal) kind = "redirect";
+  else if (error instanceof TooLargeSignal) kind = "too-large";
   else if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
     kind = "aborted";
     detail = "the request was aborted";
@@ -107,6 +109,19 @@ export function failure(
     },
     secrets.values,
   );
+}
+
+/** The text of a logon/grant/logoff answer; a timeout, size or network failure while reading is typed too. */
+export async function textOf(
+  response: Response,
+  where: { method: string; url: string; operationId?: string | undefined },
+  secrets: Secrets,
+): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw failure(error, where, secrets);
+  }
 }
 
 const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
@@ -132,6 +147,7 @@ function keepErrorText(request: Request, response: Response): Promise<Response> 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- openapi-fetch's own constraint on `paths`
 export function createCore<Paths extends {}>(
   options: CommonClientOptions,
+  fetch: typeof globalThis.fetch,
   context: Context,
   auth: Middleware[],
   accept: string,
@@ -139,7 +155,9 @@ export function createCore<Paths extends {}>(
   const { secrets } = context;
   const inner = createClient<Paths>({
     baseUrl: options.baseUrl,
-    fetch: timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs),
+    fetch,
+    // Redirects are followed by `transport` within the origin only, never by fetch.
+    redirect: "manual",
     headers: { Accept: accept, ...(options.headers as Record<string, string> | undefined) },
   });
   // openapi-fetch runs onRequest in order and onResponse in reverse: auth adds credentials
@@ -317,7 +335,7 @@ export function credentialMiddleware(credentials: Credentials): Middleware {
       const credential = credentials.current();
       return typeof credential === "string"
         ? send(request, id, credential)
-        : credential.then((c) => send(request, id, c));
+        : unlessAborted(credential, request.signal).then((c) => send(request, id, c));
     },
     onResponse({ request, response, id, options, schemaPath }) {
       const used = sent.get(id);
@@ -341,7 +359,7 @@ export function credentialMiddleware(credentials: Credentials): Middleware {
     used: { credential: string; copy: Request | undefined },
   ): Promise<Response> {
     await response.body?.cancel();
-    const fresh = await credentials.renew(used.credential);
+    const fresh = await unlessAborted(Promise.resolve(credentials.renew(used.credential)), request.signal);
     const copy = new Request(used.copy ?? request);
     credentials.apply(copy, fresh);
     const again = await options.fetch(copy);

@@ -7,7 +7,8 @@ import {
   failure,
   mediaTypeOf,
   Secrets,
-  timedFetch,
+  textOf,
+  transport,
   type CommonClientOptions,
 } from "./core.js";
 import { VeeamApiError } from "./errors.js";
@@ -93,7 +94,7 @@ class EnterpriseManagerSession {
     } catch (error) {
       throw failure(error, { method: "POST", url, operationId: "logOn" }, this.secrets);
     }
-    const raw = await response.text();
+    const raw = await textOf(response, { method: "POST", url, operationId: "logOn" }, this.secrets);
     const id = response.headers.get(SESSION_HEADER);
     if (response.status !== 201 || !id) {
       throw new VeeamApiError(
@@ -138,7 +139,7 @@ class EnterpriseManagerSession {
     } catch (error) {
       throw failure(error, { method: "DELETE", url: target, operationId: "logOff" }, this.secrets);
     }
-    const raw = await response.text();
+    const raw = await textOf(response, { method: "DELETE", url: target, operationId: "logOff" }, this.secrets);
     // 401/404: the session is already gone, which is what logging off wants.
     if (!response.ok && response.status !== 401 && response.status !== 404) {
       throw new VeeamApiError(
@@ -164,11 +165,12 @@ function basic(username: string, password: string): string {
 /** A typed client for Enterprise Manager's session API. */
 export function createEnterpriseManagerClient(options: EnterpriseManagerClientOptions): EnterpriseManagerClient {
   const secrets = new Secrets();
-  const fetch = timedFetch(options.fetch ?? globalThis.fetch, options.timeoutMs);
+  const fetch = transport(options);
   const session = new EnterpriseManagerSession(options, fetch, secrets);
   const accept = options.format === "xml" ? "application/xml" : "application/json";
   const client = createCore<paths>(
     options,
+    fetch,
     { api: "enterprise-manager", secrets, decodeXml: xmlDecoder("enterprise-manager") },
     [
       credentialMiddleware({

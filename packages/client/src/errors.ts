@@ -5,6 +5,8 @@ export type VeeamErrorKind =
   | "network" // no answer: connection refused, reset, DNS…
   | "timeout" // no answer within `timeoutMs`
   | "aborted" // the caller's AbortSignal fired
+  | "redirect" // a redirect to another origin (refused: credentials stay with the configured origin), or too many
+  | "too-large" // the body is larger than `maxResponseBytes`
   | "media-type" // the answer's Content-Type is not one the operation offers
   | "malformed"; // the body could not be parsed (bad JSON, bad or hostile XML)
 
@@ -40,7 +42,7 @@ export class VeeamApiError extends Error {
   readonly mediaType: string | undefined;
 
   constructor(init: VeeamApiErrorInit, secrets: Iterable<string> = []) {
-    const list = [...secrets].filter((s) => s.length >= 4);
+    const list = [...secrets];
     super(redact(init.message, list), init.cause === undefined ? undefined : { cause: init.cause });
     this.kind = init.kind;
     this.status = init.status;
@@ -65,20 +67,73 @@ function safeUrl(url: string): string {
   }
 }
 
-export function redact(text: string, secrets: readonly string[]): string {
+/**
+ * Replaces every secret with `[redacted]`, in each form a server may echo it back: as is,
+ * URL-encoded (either hex case), form-encoded, base64 (padded, unpadded, base64url),
+ * JSON-escaped (also with \\uXXXX for non-ASCII and HTML-sensitive characters) and XML-escaped.
+ * Forms shorter than 4 characters (short passwords) are replaced only as whole words, so that a
+ * password "pw" does not turn every "pw" inside other words into `[redacted]`.
+ */
+export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join("[redacted]");
+  for (const form of formsOf(secrets)) {
+    if (form.length >= 4) {
+      if (out.includes(form)) out = out.split(form).join("[redacted]");
+    } else if (out.includes(form)) {
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])`, "g"), "[redacted]");
+    }
+  }
   return out;
 }
 
-function redactValue(value: unknown, secrets: readonly string[]): unknown {
+const formCache = new Map<string, readonly string[]>();
+
+/** Every encoded form of `secret` (see `redact`), longest first. */
+export function secretForms(secret: string): readonly string[] {
+  let forms = formCache.get(secret);
+  if (forms) return forms;
+  const set = new Set<string>([secret]);
+  const url = encodeURIComponent(secret);
+  set.add(url);
+  set.add(url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  set.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  const bytes = Buffer.from(secret, "utf8");
+  const b64 = bytes.toString("base64");
+  set.add(b64);
+  set.add(b64.replace(/=+$/, ""));
+  set.add(bytes.toString("base64url"));
+  const json = JSON.stringify(secret).slice(1, -1);
+  set.add(json);
+  set.add(json.replace(/[^\x20-\x7e]|[<>&'+]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  set.add(
+    secret
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&apos;"),
+  );
+  set.delete("");
+  forms = [...set].sort((a, b) => b.length - a.length);
+  if (formCache.size > 1000) formCache.clear();
+  formCache.set(secret, forms);
+  return forms;
+}
+
+function formsOf(secrets: Iterable<string>): string[] {
+  const all = new Set<string>();
+  for (const s of secrets) if (s) for (const f of secretForms(s)) all.add(f);
+  return [...all].sort((a, b) => b.length - a.length);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (secrets.length === 0 || value === undefined || value === null) return value;
   if (typeof value === "string") return redact(value, secrets);
-  if (typeof value !== "object") return value;
-  return JSON.parse(
-    redact(
-      JSON.stringify(value),
-      secrets.map((s) => JSON.stringify(s).slice(1, -1)),
-    ),
-  ) as unknown;
+  if (typeof value !== "object" || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [redact(k, secrets), redactValue(v, secrets, depth + 1)]),
+  );
 }
