@@ -1,6 +1,7 @@
 // Scenarios 4 and 5: timeouts fire (body phase too) and say "timeout"; a caller's abort while
 // a logon or token grant is pending rejects at once; bodies are limited while they stream.
 import { describe, expect, it } from "vitest";
+import type { ServerResponse } from "node:http";
 import { createBackupForAzureClient, createEnterpriseManagerClient, VeeamApiError } from "../../src/index.js";
 import { emLogon, json, tokenAnswer, twoServers } from "./server.js";
 
@@ -128,7 +129,7 @@ describe("a caller's abort while credentials are pending", () => {
 });
 
 describe("maxResponseBytes", () => {
-  const big = (res: import("node:http").ServerResponse, status: number, withLength: boolean) => {
+  const big = (res: ServerResponse, status: number, withLength: boolean) => {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const total = 4 * 1024 * 1024;
     res.writeHead(status, {
