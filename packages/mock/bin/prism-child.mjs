@@ -1,8 +1,9 @@
 // Runs Prism's own CLI (`prism mock|proxy …`, arguments as given) in this process for
-// @veeam-sessions/mock. Two additions, nothing else: it tells the parent over IPC which port
+// @veeam-sessions/mock. Three additions, nothing else: it tells the parent over IPC which port
 // Prism's HTTP server listens on (so any log level works and port 0 is fine), and it exits
 // when the parent goes away, so no Prism outlives the test run or CLI that started it (it
-// then also removes the parent's temporary spec, VEEAM_MOCK_TEMP_DIR).
+// then also removes the parent's temporary spec, VEEAM_MOCK_TEMP_DIR); and `prism proxy`
+// passes an upstream redirect back instead of following it (below).
 import { rmSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -27,5 +28,15 @@ if (typeof process.send === "function") {
 }
 
 const cli = createRequire(import.meta.url).resolve("@stoplight/prism-cli/dist/index.js");
+
+// `prism proxy` forwards with node-fetch, which follows redirects, to any origin, with the
+// caller's Authorization, session header and cookies. Make it pass a 3xx back instead
+// (node-fetch's manual mode; it resolves a relative Location against the upstream URL).
+const http_ = createRequire(createRequire(cli).resolve("@stoplight/prism-http"));
+const nodeFetch = http_("node-fetch");
+const follow = nodeFetch.default;
+nodeFetch.default = function manualRedirects(url, init) {
+  return follow(url, { ...init, redirect: "manual" });
+};
 process.argv = [process.argv[0], "prism", ...process.argv.slice(2)];
 await import(pathToFileURL(cli).href);

@@ -147,7 +147,12 @@ async function main(argv: string[]): Promise<number> {
   const report = reporter(!!values.quiet, proxy, selected.length > 1);
   const prismLog = values.verbose ? (line: string) => console.log(`  [prism] ${line}`) : undefined;
   const started = performance.now();
-  let servers: MockServer[];
+  let servers: MockServer[] = [];
+  // Prism could not be kept running (supervise.ts): stop everything and exit non-zero.
+  const onFatal = (error: Error) => {
+    console.error(`veeam-mock: ${error.message}; exiting`);
+    void Promise.allSettled(servers.map((s) => s.stop())).finally(() => process.exit(1));
+  };
   if (proxy) {
     if (!values.upstream)
       throw new UsageError(
@@ -164,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
         cors: values.cors,
         onExchange: report.log,
         prismLog,
+        onFatal,
       }),
     ];
   } else {
@@ -174,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
       cors: values.cors,
       onExchange: report.log,
       prismLog,
+      onFatal,
     });
   }
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

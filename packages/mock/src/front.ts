@@ -18,6 +18,7 @@ import { isJsonMediaType, isXmlMediaType, type MediaProfile } from "@veeam-sessi
 import type { ApiName } from "./spec.js";
 import { isXml, negotiate, withPreference } from "./negotiate.js";
 import { dropXmlBodyFindings, parseViolations, type Violation } from "./violations.js";
+import { checkBody, checkUrl, readBody, refuse, type Refusal } from "./guard.js";
 
 export interface Exchange {
   api: ApiName;
@@ -44,6 +45,8 @@ export interface FrontOptions {
   onExchange?: ((exchange: Exchange) => void) | undefined;
   /** Why Prism is gone, if it is (for the 502). */
   prismExited: () => string | undefined;
+  /** The API's document: its error examples shape the answer to a request Prism must not see (guard.ts). */
+  doc: Record<string, unknown>;
 }
 
 const HOP_BY_HOP = new Set([
@@ -62,8 +65,33 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
   // The success media types in the spec's order (XML first when the server defaults to it).
   const offers = options.profile.offers.filter((t) => isXmlMediaType(t) || isJsonMediaType(t));
 
+  // Nothing reaches Prism that could take it down (guard.ts): a bad path, query or form body
+  // gets the API's 400, an oversized body its 413; the body is read (bounded) before forwarding.
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
+    const refused = (refusal: Refusal) => {
+      refuse(res, options.doc, req, refusal);
+      options.onExchange?.({
+        api: options.api,
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        status: refusal.status,
+        mediaType: String(res.getHeader("content-type")).split(";")[0],
+        ms: performance.now() - started,
+        violations: [],
+      });
+    };
+    const bad = checkUrl(req.url ?? "/");
+    if (bad) return void (req.resume(), refused(bad));
+    void readBody(req).then((body) => {
+      if (body === undefined) return refused({ status: 413, message: "The request body is too large." });
+      const badBody = checkBody(req.headers["content-type"], body);
+      if (badBody) return refused(badBody);
+      forward(req, res, body, started);
+    });
+  });
+
+  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, started: number) {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers))
       if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
@@ -82,6 +110,8 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
       }
     }
 
+    delete headers["content-length"];
+    if (body.length) headers["content-length"] = body.length;
     const upstream = http.request(
       { host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent },
       (answer) => {
@@ -138,7 +168,7 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
       },
     );
     upstream.on("error", fail);
-    req.pipe(upstream);
+    upstream.end(body.length ? body : undefined);
 
     function fail(error: Error) {
       if (res.headersSent) {
@@ -160,7 +190,7 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
         violations: [],
       });
     }
-  });
+  }
   server.keepAliveTimeout = 5000;
   return Object.assign(server, { agent });
 }

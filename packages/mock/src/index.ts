@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createFront, type Exchange } from "./front.js";
 import { startPrism, type PrismLogLevel } from "./prism.js";
 import { apis as registryApis, findApi, getApi, mediaProfile } from "@veeam-sessions/spec";
+import { supervise, type Supervised } from "./supervise.js";
 import { APIS, loadSpec, rebase, splitUpstream, writeTemp, xmlTwins, type ApiName } from "./spec.js";
 
 export type { ApiName } from "./spec.js";
@@ -37,6 +38,13 @@ interface CommonOptions {
   cors?: boolean;
   /** Give up when Prism has not listened after this long (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * Prism is restarted when it ends on its own (why is printed to stderr, or to `onPrismTrouble`),
+   * up to 3 times in 60 s; past that this is called (the CLI exits non-zero). Default: print it.
+   */
+  onFatal?: (error: Error) => void;
+  /** Where lines about Prism ending and restarting go (default: stderr). */
+  onPrismTrouble?: (line: string) => void;
 }
 
 export interface MockOptions extends CommonOptions {
@@ -63,8 +71,8 @@ export interface MockServer {
   host: string;
   /** Milliseconds from the call until the mock answered requests. */
   startupMs: number;
-  /** The Prism process behind the front (127.0.0.1, a free port): for debugging. */
-  prism: { url: string; pid: number; startupMs: number };
+  /** The Prism process behind the front now (127.0.0.1, a free port; a new one after a restart): for debugging. */
+  readonly prism: { url: string; pid: number; startupMs: number; restarts: number };
   /** Stops Prism and the front; the port is free when this resolves. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -149,18 +157,19 @@ async function start(
   const { api } = options;
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? getApi(api).port;
-  let prism: Awaited<ReturnType<typeof startPrism>> | undefined;
+  let prism: Supervised | undefined;
   const source = loadSpec(api);
   const profile = mediaProfile(source);
   const front = createFront({
     api,
     mode,
-    prismPort: () => prism?.port ?? 0,
+    prismPort: () => prism?.current.port ?? 0,
     dynamic,
     profile,
     twins: profile.twins ? xmlTwins(source) : new Map<string, string>(),
     onExchange: options.onExchange,
-    prismExited: () => prism?.exited,
+    prismExited: () => prism?.trouble ?? prism?.current.exited,
+    doc,
   });
   // Bind first: a port in use fails at once, before Prism takes its second to start.
   await new Promise<void>((resolve, reject) => {
@@ -188,13 +197,20 @@ async function start(
       front.agent.destroy();
     });
   try {
-    prism = await startPrism({
-      args: [mode, temp.path, ...extra, ...(options.cors ? [] : ["--no-cors"])],
-      logLevel: options.prismLog ? (options.prismLogLevel ?? "info") : "fatal",
-      onLog: options.prismLog,
-      env: { ...env, VEEAM_MOCK_TEMP_DIR: temp.dir },
-      timeoutMs: options.startTimeoutMs ?? 30_000,
-    });
+    prism = await supervise(
+      () =>
+        startPrism({
+          args: [mode, temp.path, ...extra, ...(options.cors ? [] : ["--no-cors"])],
+          logLevel: options.prismLog ? (options.prismLogLevel ?? "info") : "fatal",
+          onLog: options.prismLog,
+          env: { ...env, VEEAM_MOCK_TEMP_DIR: temp.dir },
+          timeoutMs: options.startTimeoutMs ?? 30_000,
+        }),
+      {
+        log: options.onPrismTrouble,
+        onFatal: options.onFatal ?? ((error) => console.error(`veeam-mock: ${error.message}`)),
+      },
+    );
   } catch (error) {
     temp.remove();
     await closeFront();
@@ -212,7 +228,10 @@ async function start(
     port: address.port,
     host,
     startupMs: performance.now() - started,
-    prism: { url: `http://127.0.0.1:${running.port}`, pid: running.pid, startupMs: running.startupMs },
+    get prism() {
+      const p = running.current;
+      return { url: `http://127.0.0.1:${p.port}`, pid: p.pid, startupMs: p.startupMs, restarts: running.restarts };
+    },
     stop: () =>
       (stopping ??= (async () => {
         await Promise.all([running.stop(), closeFront()]);

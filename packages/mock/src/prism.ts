@@ -24,6 +24,10 @@ export interface PrismProcess {
   startupMs: number;
   /** Why Prism ended, if it did. */
   readonly exited: string | undefined;
+  /** Resolves with why Prism ended (also after `stop()`). */
+  readonly ended: Promise<string>;
+  /** The last lines Prism printed (its log, a crash's stack trace). */
+  lastLines(): string[];
   stop(): Promise<void>;
 }
 
@@ -60,11 +64,14 @@ export async function startPrism(options: PrismProcessOptions): Promise<PrismPro
   }
   let exited: string | undefined;
   const exit = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": by then stderr is drained, so a crash's stack trace is in `tail`.
+    child.once("close", (code, signal) => {
       exited = signal ? `killed by ${signal}` : `exited with code ${code}`;
       resolve();
     });
   });
+  // An IPC channel error (the child gone mid-message) must not take the parent down.
+  child.on("error", () => undefined);
 
   const stop = async () => {
     if (exited === undefined) {
@@ -105,6 +112,8 @@ export async function startPrism(options: PrismProcessOptions): Promise<PrismPro
     get exited() {
       return exited;
     },
+    ended: exit.then(() => exited!),
+    lastLines: () => [...tail],
     stop,
   };
 }
