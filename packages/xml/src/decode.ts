@@ -832,6 +832,7 @@ export class Parser {
   }
 
   private object(plan: ObjectPlan, ns: string): unknown {
+    const tagStart = this.tagStart;
     const obj: Obj = {};
     let nil = false;
     let hasAttr = false;
@@ -921,6 +922,7 @@ export class Parser {
         }
       }
     }
+    if (nil && hasChild) return this.nilWithContent(tagStart);
     if (plan.nullable && (nil || (!hasAttr && !hasChild))) return null;
     const fill = plan.fill;
     for (let i = 0; i < fill.length; i++) {
@@ -933,6 +935,11 @@ export class Parser {
     return obj;
   }
 
+  /** xsi:nil="true" says the element has no content; one that has some is contradictory, not null. */
+  private nilWithContent(at: number): never {
+    return this.fail("TYPE_MISMATCH", `xsi:nil="true" on an element that has content`, at);
+  }
+
   private duplicate(key: string): never {
     return this.fail(
       "TYPE_MISMATCH",
@@ -942,6 +949,7 @@ export class Parser {
   }
 
   private array(plan: ArrayPlan, ns: string): unknown {
+    const tagStart = this.tagStart;
     const flags = this.attrFlags();
     const arr: unknown[] = [];
     let hasChild = false;
@@ -976,6 +984,7 @@ export class Parser {
         }
       }
     }
+    if ((flags & 1) !== 0 && hasChild) return this.nilWithContent(tagStart);
     if (plan.nullable && ((flags & 1) !== 0 || (flags === 0 && !hasChild))) return null;
     return arr;
   }
@@ -990,6 +999,7 @@ export class Parser {
       at = this.pos;
       text = this.text();
     }
+    if ((flags & 1) !== 0 && trimXml(text) !== "") return this.nilWithContent(at);
     if (text === "" || (flags & 1) !== 0) {
       if (plan.nullable) return null;
       if ((plan.types & T_STR) !== 0) return "";
@@ -1049,8 +1059,18 @@ export class Parser {
     const types = plan.types;
     if ((types & (T_INT | T_NUM | T_BOOL)) !== 0) {
       const t = trimXml(text);
-      if ((types & T_INT) !== 0 && isIntegerLexical(t)) return Number(t);
-      if ((types & T_NUM) !== 0 && isNumberLexical(t)) return Number(t);
+      // Never Infinity, never a rounded integer: a value JSON cannot carry exactly is a mismatch.
+      if ((types & T_INT) !== 0 && isIntegerLexical(t)) {
+        const n = Number(t);
+        if (Number.isSafeInteger(n)) return n;
+        if ((types & (T_NUM | T_STR)) === 0)
+          return this.fail("TYPE_MISMATCH", `${shorten(text)} is beyond the safe integer range (±2^53-1)`, at);
+      }
+      if ((types & T_NUM) !== 0 && isNumberLexical(t)) {
+        const n = Number(t);
+        if (Number.isFinite(n)) return n;
+        if ((types & T_STR) === 0) return this.fail("TYPE_MISMATCH", `${shorten(text)} is out of the number range`, at);
+      }
       if ((types & T_BOOL) !== 0) {
         if (t === "true" || t === "1") return true;
         if (t === "false" || t === "0") return false;
@@ -1080,6 +1100,11 @@ export class Parser {
         } else {
           hasAttr = true;
         }
+      }
+      if (nil && !this.selfClosing) {
+        const next = this.s.indexOf("<", this.pos);
+        if (next < 0 || !this.s.startsWith("</", next) || trimXml(this.s.slice(this.pos, next)) !== "")
+          return this.nilWithContent(this.tagStart);
       }
       if (nil || (!hasAttr && (this.selfClosing || this.s.startsWith("</", this.pos)))) {
         this.skipElement();

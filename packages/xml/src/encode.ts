@@ -175,6 +175,9 @@ export class Encoder {
     if (b.enumValues !== undefined && (v === null || typeof v !== "object") && !b.enumValues.includes(v)) return false;
     if (isPlainObject(v)) {
       for (const r of b.required) if (own(v, r) === undefined) return false;
+      // A property the alternative has no place for would be dropped: it does not fit.
+      if (b.additional === undefined && b.props.size > 0)
+        for (const k of Object.keys(v)) if (v[k] !== undefined && !b.props.has(k)) return false;
       for (const [k, raw] of b.props) {
         const pv = own(v, k);
         if (pv !== undefined && !this.matches(this.r.eff(raw), pv, depth + 1)) return false;
@@ -366,7 +369,7 @@ export class Encoder {
         break;
       case "number":
         if (!Number.isFinite(v)) break;
-        if (types === 0 || (types & T_NUM) !== 0 || ((types & T_INT) !== 0 && Number.isInteger(v)))
+        if (types === 0 || (types & T_NUM) !== 0 || ((types & T_INT) !== 0 && Number.isSafeInteger(v)))
           return numberText(v);
         break;
       case "boolean":
