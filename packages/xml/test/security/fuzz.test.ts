@@ -133,7 +133,7 @@ describe("codec fuzz (time-bounded, seed 0x5eed)", () => {
         checkNumbers(codec.decode(input, seed.schema, { maxBytes: 1 << 20 }));
       } catch (error) {
         if (!(error instanceof XmlError))
-          throw new Error(`not an XmlError for input ${JSON.stringify(input)}: ${String(error)}`);
+          throw new Error(`not an XmlError for input ${JSON.stringify(input)}`, { cause: error });
         refused++;
       }
       slowest = Math.max(slowest, performance.now() - t0);
