@@ -1,9 +1,10 @@
 // Fixtures: NAME.meta.json + NAME.body.<xml|json>, as the client's recordTo() writes them; or a
 // bare body file described by command-line flags. Finding them (directories recursively),
 // pairing meta and body, and checking each against the contract.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { isObject } from "./spec.js";
+import { FileRefused, MAX_BODY_BYTES, MAX_META_BYTES, readBounded } from "./read.js";
 import { isLookupError, type ContractValidator, type RecordedResponse, type ValidationResult } from "./validator.js";
 
 /** What `NAME.meta.json` holds (other keys, such as a test's `expect`, are ignored). */
@@ -48,6 +49,7 @@ const META = ".meta.json";
 const BODY = /\.body\.[^./\\]+$/;
 
 function errorText(e: unknown): string {
+  if (e instanceof FileRefused) return e.message;
   if (isObject(e) && typeof e.code === "string") {
     const code = e.code;
     if (code === "ENOENT") return "no such file or directory";
@@ -58,14 +60,24 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
+/** Walks `dir`; a subfolder that cannot be read is a problem and is skipped, the walk goes on. */
+async function walk(dir: string, out: string[], problems: FixtureProblem[], depth = 0): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(full, out);
-    else if (entry.isFile() && (entry.name.endsWith(META) || BODY.test(entry.name))) out.push(full);
+    if (entry.isDirectory()) {
+      if (depth >= 64) {
+        problems.push({ file: full, message: "nested deeper than 64 folders: skipped" });
+        continue;
+      }
+      try {
+        await walk(full, out, problems, depth + 1);
+      } catch (e) {
+        problems.push({ file: full, message: `${errorText(e)}: folder skipped` });
+      }
+    } else if (entry.isFile() && (entry.name.endsWith(META) || BODY.test(entry.name))) out.push(full);
   }
 }
 
@@ -98,7 +110,7 @@ export async function collectFixtures(
     if (isDir) {
       const files: string[] = [];
       try {
-        await walk(abs, files);
+        await walk(abs, files, problems);
       } catch (e) {
         problems.push({ file: abs, message: errorText(e) });
       }
@@ -190,6 +202,10 @@ export interface CheckOptions {
   onProgress?: (done: number, total: number) => void;
   /** Files read at once. Default 16. */
   concurrency?: number;
+  /** A body file larger than this is a problem, not read (checked before reading). Default 64 MiB. */
+  maxBodyBytes?: number;
+  /** The same for NAME.meta.json. Default 1 MiB. */
+  maxMetaBytes?: number;
 }
 
 /**
@@ -209,7 +225,7 @@ export async function checkFixtures(
     if (fixture.metaFile !== undefined) {
       let text: string;
       try {
-        text = await readFile(fixture.metaFile, "utf8");
+        text = (await readBounded(fixture.metaFile, options.maxMetaBytes ?? MAX_META_BYTES)).toString("utf8");
       } catch (e) {
         return { file: fixture.metaFile, message: errorText(e) };
       }
@@ -225,7 +241,7 @@ export async function checkFixtures(
     }
     let body: Buffer;
     try {
-      body = await readFile(fixture.bodyFile);
+      body = await readBounded(fixture.bodyFile, options.maxBodyBytes ?? MAX_BODY_BYTES);
     } catch (e) {
       return { file: fixture.bodyFile, message: errorText(e) };
     }
