@@ -192,5 +192,9 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
     }
   }
   server.keepAliveTimeout = 5000;
+  // A request that never finishes (headers or body trickled, a Content-Length that lies) holds a
+  // socket and a buffer: answer 408 and close after this long.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
   return Object.assign(server, { agent });
 }
