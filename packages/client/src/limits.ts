@@ -28,10 +28,14 @@ export function withTimeout(base: typeof globalThis.fetch, timeoutMs: number | u
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
     const controller = new AbortController();
     const timeout = new TimeoutSignal(`no answer within ${timeoutMs} ms`);
-    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
-    timer.unref?.();
     const outer = request.signal;
     const onAbort = () => controller.abort(outer.reason);
+    const timer = setTimeout(() => {
+      // Also lets go of a long-lived caller signal, so its listeners do not pile up.
+      outer.removeEventListener("abort", onAbort);
+      controller.abort(timeout);
+    }, timeoutMs);
+    timer.unref?.();
     if (outer.aborted) onAbort();
     else outer.addEventListener("abort", onAbort, { once: true });
     try {
