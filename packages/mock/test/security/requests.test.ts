@@ -1,9 +1,102 @@
-// Fuzz, time-bounded and deterministic: random request lines, paths, queries, headers and
-// bodies, written as raw bytes to a running mock (EM and Azure) for a few seconds each. Every
-// request gets an answer (never a 502, never silence) and Prism neither dies nor restarts.
+// Scenario 3 and the mock fuzz, on one pair of mocks (each Prism takes seconds to start on a
+// busy machine): a request Prism cannot decode gets the API's own 400 and the mock stays up; a
+// body over the limit gets 413; random raw requests are all answered; Prism is never restarted.
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMock, type MockServer } from "../../src/index.js";
+
+let em: MockServer;
+let az: MockServer;
+beforeAll(async () => {
+  [em, az] = await Promise.all([
+    startMock({ api: "enterprise-manager", port: 0, startTimeoutMs: 90_000 }),
+    startMock({ api: "backup-for-azure", port: 0, startTimeoutMs: 90_000 }),
+  ]);
+}, 120_000);
+afterAll(() => Promise.all([em?.stop(), az?.stop()]));
+
+const session = { "x-restsvcsessionid": "NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj" };
+
+async function stillUp(mock: MockServer, pid: number): Promise<void> {
+  expect(mock.prism.pid).toBe(pid);
+  expect(mock.prism.restarts).toBe(0);
+  const r =
+    mock.api === "enterprise-manager"
+      ? await fetch(`${mock.url}/`, { headers: { accept: "application/json" } })
+      : await fetch(`${mock.url}/jobSessions`, { headers: { authorization: "Bearer x" } });
+  expect(r.status).toBe(200);
+}
+
+describe("malformed percent-encoding", () => {
+  for (const path of [
+    "/backupSessions/%",
+    "/backupSessions/%E0%A4%A",
+    "/backupSessions/%zz",
+    "/backupSessions?format=%",
+  ]) {
+    it(`EM ${path}: 400 with EM's Error body, XML by default and JSON on request`, async () => {
+      const pid = em.prism.pid;
+      const xml = await fetch(`${em.url}${path}`, { headers: session });
+      expect(xml.status).toBe(400);
+      expect(xml.headers.get("content-type")).toMatch(/^application\/xml/);
+      const text = await xml.text();
+      expect(text).toMatch(
+        /^<Error Message="The (request path|query string) has malformed percent-encoding\." StatusCode="400" xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0">/,
+      );
+      const json = await fetch(`${em.url}${path}`, { headers: { ...session, accept: "application/json" } });
+      expect(json.status).toBe(400);
+      expect(json.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await json.json()).toMatchObject({
+        StatusCode: 400,
+        Message: expect.stringMatching(/malformed/) as string,
+      });
+      await stillUp(em, pid);
+    });
+  }
+
+  it("Azure: a token form body '%' gets 400 problem+json", async () => {
+    const pid = az.prism.pid;
+    const origin = az.url.replace(/\/v1$/, "");
+    for (const body of ["%", "grant_type=Password&Username=%E0%A4%A&Password=x"]) {
+      const r = await fetch(`${origin}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+      expect(r.status).toBe(400);
+      expect(r.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(await r.json()).toMatchObject({
+        status: 400,
+        title: "Bad Request",
+        detail: expect.stringMatching(/form body/) as string,
+      });
+    }
+    await stillUp(az, pid);
+  });
+
+  it("Azure: a bad path gets 400 problem+json", async () => {
+    const pid = az.prism.pid;
+    const r = await fetch(`${az.url}/jobSessions/%E0%A4%A`, { headers: { authorization: "Bearer x" } });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ status: 400 });
+    await stillUp(az, pid);
+  });
+});
+
+describe("request size", () => {
+  it("a body over 1 MiB gets 413 with the API's error body, and the mock stays up", async () => {
+    const pid = az.prism.pid;
+    const origin = az.url.replace(/\/v1$/, "");
+    const r = await fetch(`${origin}/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=Password&Username=u&Password=${"x".repeat(2 * 1024 * 1024)}`,
+    });
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ status: 413 });
+    await stillUp(az, pid);
+  });
+});
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -166,16 +259,6 @@ function send(port: number, { raw, incomplete }: { raw: string; incomplete: bool
     else socket.write(Buffer.from(raw, "latin1"));
   });
 }
-
-let em: MockServer;
-let az: MockServer;
-beforeAll(async () => {
-  [em, az] = await Promise.all([
-    startMock({ api: "enterprise-manager", port: 0, startTimeoutMs: 90_000 }),
-    startMock({ api: "backup-for-azure", port: 0, startTimeoutMs: 90_000 }),
-  ]);
-}, 120_000);
-afterAll(() => Promise.all([em?.stop(), az?.stop()]));
 
 describe("mock fuzz (time-bounded, seed 0x5eed)", () => {
   for (const [name, which, base] of [
