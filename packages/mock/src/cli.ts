@@ -40,6 +40,7 @@ contract and each violation is printed on its own line.
   --insecure      accept the upstream's self-signed TLS certificate
 
 Both:
+  --start-timeout S  give up when Prism has not started after S seconds (default 30)
   --quiet         print no line per request (violations still print in proxy mode)
   --verbose       also print Prism's own log
   -h, --help      this text;  --version  the version
@@ -123,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       insecure: { type: "boolean" },
       quiet: { type: "boolean" },
       verbose: { type: "boolean" },
+      "start-timeout": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean" },
     },
@@ -143,6 +145,10 @@ async function main(argv: string[]): Promise<number> {
 
   const selected = apiName(values.api, !proxy);
   const port = portOf(values.port);
+  const startTimeout = values["start-timeout"];
+  if (startTimeout !== undefined && !(Number(startTimeout) > 0))
+    throw new UsageError(`--start-timeout ${startTimeout} is not a number of seconds`);
+  const startTimeoutMs = startTimeout === undefined ? undefined : Number(startTimeout) * 1000;
   const host = values.host ?? "127.0.0.1";
   const report = reporter(!!values.quiet, proxy, selected.length > 1);
   const prismLog = values.verbose ? (line: string) => console.log(`  [prism] ${line}`) : undefined;
@@ -170,6 +176,7 @@ async function main(argv: string[]): Promise<number> {
         onExchange: report.log,
         prismLog,
         onFatal,
+        startTimeoutMs,
       }),
     ];
   } else {
@@ -181,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
       onExchange: report.log,
       prismLog,
       onFatal,
+      startTimeoutMs,
     });
   }
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

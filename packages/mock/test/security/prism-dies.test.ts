@@ -38,9 +38,9 @@ describe("Prism dies", () => {
   });
 
   it("the CLI exits non-zero when Prism cannot be started again", async () => {
-    const r = runCli(["--api", "em", "--port", "0", "--quiet"]);
+    const r = runCli(["--api", "em", "--port", "0", "--quiet", "--start-timeout", "120"]);
     try {
-      await r.waitFor(/Enterprise Manager\s+http:\/\/127\.0\.0\.1:\d+\/api/, 90_000);
+      await r.waitFor(/Enterprise Manager\s+http:\/\/127\.0\.0\.1:\d+\/api/, 150_000);
       // The CLI's Prism child, and the temporary spec it serves.
       const prism = readdirSync("/proc")
         .filter((p) => /^\d+$/.test(p))
@@ -69,5 +69,5 @@ describe("Prism dies", () => {
     } finally {
       r.child.kill("SIGKILL");
     }
-  }, 180_000);
+  }, 240_000);
 });
