@@ -28,7 +28,7 @@ export const DATA_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Every `x-…` key used as a keyword somewhere in these schemas (specification extensions). */
-function extensionKeywords(schemas: unknown, out = new Set<string>()): Set<string> {
+export function extensionKeywords(schemas: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(schemas)) for (const s of schemas) extensionKeywords(s, out);
   else if (isObject(schemas)) {
     for (const [k, v] of Object.entries(schemas)) {

@@ -1,6 +1,6 @@
 // The CLI's core, without a process: `veeam-contract validate [options] <file|dir>...`.
-// Writes through `io` and returns the exit status (0 all valid, 1 a body breaks the contract,
-// 2 usage error), so tests drive it in-process.
+// Writes through `io` and returns the exit status (0 all valid, 1 a body breaks the contract or,
+// with --strict, drifts from it, 2 usage error), so tests drive it in-process.
 import { parseArgs } from "node:util";
 import {
   checkFixtures,
@@ -33,7 +33,13 @@ export const USAGE = `Usage: veeam-contract validate [options] <file|dir>...
 Checks recorded Veeam API responses against the veeam-sessions contract (the bundled OpenAPI
 specs of Enterprise Manager and Backup for Microsoft Azure). JSON bodies are validated with
 ajv; XML bodies are decoded with the spec's xml rules (root element and namespace checked),
-then validated the same way.
+then validated the same way. Enterprise Manager JSON is read in either casing: the schema's
+names (EM 12 and earlier) or their camelCase (EM 13).
+
+A body that breaks the contract (a wrong type, a missing required member, a bad format) FAILs.
+Drift is a warning, not a failure: an enum value the contract does not list (Veeam adds job
+types, states and results release by release) or a member no schema declares. Such a body
+passes with WARN and its warnings; --strict makes warnings fail the run.
 
 A fixture is NAME.meta.json ({"api", "method", "path", "status", "mediaType", "operationId"?})
 plus NAME.body.xml or NAME.body.json, as recordTo() from @veeam-sessions/client writes them.
@@ -41,7 +47,8 @@ Directories are searched recursively.
 
 Options:
   --json                  print a machine-readable report on stdout instead of lines
-  -q, --quiet             print failures and the summary only
+  -q, --quiet             print failures, warnings and the summary only
+  --strict                exit 1 on warnings (drift) too
   --xml-unknown <mode>    ignore (default) or error: fail XML elements, attributes and text
                           the schema does not describe
   -h, --help              show this help
@@ -54,12 +61,17 @@ A body file without NAME.meta.json is described with flags:
   --status <code>         the HTTP status
   --media-type <type>     the Content-Type; default from the extension (.xml, .json)
 
-Exit status: 0 every body is valid; 1 a body breaks the contract; 2 usage error: a bad
-option, an unreadable file, a fixture without its meta or body, an api, operation, status
-or media type the contract does not have.
+Output: one line per fixture (PASS, WARN or FAIL), then \`N passed, N failed, N warnings\`
+(passed counts bodies with warnings; N warnings counts the warnings).
+
+Exit status: 0 every body is valid (warnings allowed unless --strict); 1 a body breaks the
+contract, or --strict and there are warnings; 2 usage error: a bad option, an unreadable
+file, a fixture without its meta or body, an api, operation, status or media type the
+contract does not have.
 
 Examples:
   veeam-contract validate fixtures/
+  veeam-contract validate --strict recordings/
   veeam-contract validate --operation getBackupSession --status 200 session.xml
 `;
 
@@ -67,6 +79,12 @@ const MAX_REASONS = 5;
 
 function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, " ");
+}
+
+function reasons(list: readonly ContractError[]): string {
+  const shown = list.slice(0, MAX_REASONS).map(reason);
+  if (list.length > MAX_REASONS) shown.push(`and ${list.length - MAX_REASONS} more`);
+  return shown.join("; ");
 }
 
 function reason(e: ContractError): string {
@@ -83,6 +101,7 @@ function jsonReport(results: readonly FixtureResult[], problems: readonly Fixtur
   return {
     passed: results.filter((r) => r.result.valid).length,
     failed: results.filter((r) => !r.result.valid).length,
+    warnings: results.reduce((n, r) => n + r.result.warnings.length, 0),
     problems: problems.map((p) => ({ file: displayPath(p.file, cwd), message: p.message })),
     fixtures: results.map((r) => ({
       name: displayPath(r.fixture.name, cwd),
@@ -92,7 +111,9 @@ function jsonReport(results: readonly FixtureResult[], problems: readonly Fixtur
       valid: r.result.valid,
       ...(r.result.target ? { target: r.result.target } : {}),
       ...(r.result.closest ? { closest: r.result.closest } : {}),
+      ...(r.result.casing ? { casing: r.result.casing } : {}),
       errors: r.result.errors,
+      warnings: r.result.warnings,
     })),
   };
 }
@@ -112,6 +133,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       options: {
         json: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
+        strict: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         "xml-unknown": { type: "string" },
         api: { type: "string" },
@@ -176,6 +198,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const allProblems = [...problems, ...report.problems];
   const passed = report.results.filter((r) => r.result.valid).length;
   const failed = report.results.length - passed;
+  const warnings = report.results.reduce((n, r) => n + r.result.warnings.length, 0);
 
   for (const p of allProblems) io.stderr(`veeam-contract: ${displayPath(p.file, cwd)}: ${oneLine(p.message)}\n`);
   if (values.json) {
@@ -183,17 +206,18 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   } else {
     for (const r of report.results) {
       const file = displayPath(r.fixture.bodyFile, cwd);
+      const casing = r.result.casing === "camel" ? ", camelCase JSON" : "";
       if (r.result.valid) {
-        if (!values.quiet) io.stdout(`PASS ${file} (${label(r)})\n`);
+        if (r.result.warnings.length > 0)
+          io.stdout(`WARN ${file} (${label(r)}${casing}): ${reasons(r.result.warnings)}\n`);
+        else if (!values.quiet) io.stdout(`PASS ${file} (${label(r)}${casing})\n`);
         continue;
       }
-      const errors = r.result.errors;
-      const shown = errors.slice(0, MAX_REASONS).map(reason);
-      if (errors.length > MAX_REASONS) shown.push(`and ${errors.length - MAX_REASONS} more`);
       const as = r.result.closest ? ` as ${r.result.closest}` : "";
-      io.stdout(`FAIL ${file} (${label(r)}${as}): ${shown.join("; ")}\n`);
+      io.stdout(`FAIL ${file} (${label(r)}${as}${casing}): ${reasons(r.result.errors)}\n`);
     }
-    io.stdout(`${passed} passed, ${failed} failed\n`);
+    io.stdout(`${passed} passed, ${failed} failed, ${warnings} warnings\n`);
   }
-  return allProblems.length > 0 ? 2 : failed > 0 ? 1 : 0;
+  if (allProblems.length > 0) return 2;
+  return failed > 0 || (values.strict === true && warnings > 0) ? 1 : 0;
 }

@@ -1,89 +1,54 @@
 // createValidator(): checks a recorded response (XML or JSON body) against the contract.
 //
-// A response is looked up once per (api, operation, status, media type) and cached: the
-// operation by method + path or operationId, the response by status (exact, else `4XX`, else
-// `default`), the content by media type (parameters dropped; `type/*` and `*/*` keys match).
-// JSON bodies are parsed and validated by ajv; XML bodies are decoded by @veeam-sessions/xml
-// against the same schema (root element and namespace included), then validated by the same
-// ajv function. Validators are compiled on first use and shared between XML and JSON.
+// The response is found by ./lookup.ts. JSON bodies are parsed and validated by ajv; XML bodies
+// are decoded by @veeam-sessions/xml against the same schema (root element and namespace
+// included), then validated the same way. Each body meets the schema in variants (./variants.ts):
+// the strict one first (one ajv call: the hot path); only a body that fails it is checked again
+// against the lenient one (its failures are the errors) and walked for drift (unknown enum
+// values and members: the warnings). An API whose JSON comes in two casings (EM: the schema's
+// PascalCase, EM 13's camelCase; `x-veeam-json-casing`) is tried in each, and the result says
+// which casing it read.
 import { createXmlCodec, XmlError, type XmlCodec } from "@veeam-sessions/xml";
+import { camelKey } from "@veeam-sessions/spec/casing";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { ajvForDocument, publicSchemaPath, rebase, type Locations } from "./ajv.js";
-import { bodyKind, essence, matchContentKey, type BodyKind } from "./media.js";
+import { createAjv, extensionKeywords, rebase, type Locations } from "./ajv.js";
 import {
-  API_NAMES,
-  declaredStatuses,
-  deref,
-  escapeToken,
-  isObject,
-  loadBundledSpec,
-  OperationIndex,
-  responseFor,
-  type Json,
-  type Operation,
-} from "./spec.js";
+  ResponseLookup,
+  type BodyCheck,
+  type ContractTarget,
+  type JsonCasing,
+  type LookupDocument,
+  type RecordedResponse,
+} from "./lookup.js";
+import {
+  bodyIssue,
+  describe,
+  fromAjv,
+  isLookupError,
+  LOOKUP_KEYWORDS,
+  type ContractError,
+  type ContractWarning,
+} from "./reporting.js";
+import { API_NAMES, deref, escapeToken, isObject, loadBundledSpec, OperationIndex, type Json } from "./spec.js";
+import { deriveComponents, deriveSchema, type Variant } from "./variants.js";
 import { expectedRoots, rootOf } from "./xml-root.js";
 
-/** A recorded response, as the client's `recordTo` writes it (`NAME.meta.json` + the body). */
-export interface RecordedResponse {
-  /** An API of the registry (`spec/<api>/api.yaml`); may be left out when `operationId` (or the path) names one operation across the APIs. */
-  api?: string;
-  /** Instead of `method` + `path`. */
-  operationId?: string;
-  method?: string;
-  /** The path template (`/replicaSessions/{ID}`), or a concrete path (`/api/replicaSessions/0bcf…?format=Entity`). */
-  path?: string;
-  status: number | string;
-  /** The `Content-Type`, parameters allowed (`application/json; charset=utf-8`). Not needed for a response without a body. */
-  mediaType?: string;
-  /**
-   * The body: a string, a Buffer / Uint8Array or an ArrayBuffer (raw text, UTF-8); or, for JSON
-   * media types, the already parsed value. `undefined` or `""` for no body.
-   */
-  body?: unknown;
-}
-
-export interface ContractError {
-  /** For people: where, what, and what was found. */
-  message: string;
-  /** JSON Pointer into the (decoded) body: `/Links/0/Href`; `""` is the body itself. */
-  instancePath: string;
-  /** ajv's path of the failing keyword, relative to the schema it was compiled in (`#/enum`), or a spec pointer. `""` when no schema keyword failed. */
-  schemaPath: string;
-  /** JSON Pointer into the bundled spec: the failing keyword (`#/components/schemas/JobSessionState/enum`), or the schema, response or operation concerned. */
-  specLocation: string;
-  /**
-   * Why, for programs: an ajv keyword (`enum`, `required`, `type`, `const`, `pattern`, `format`, `anyOf` …);
-   * `xml` (the body does not decode: see `code`), `xml-root` / `xml-namespace` (wrong root element / namespace);
-   * `json` (the body is not JSON); `body` (a body where none is declared, or none where one is);
-   * or a lookup failure: `api`, `operation`, `status`, `media-type` (the response is not in the contract).
-   */
-  keyword: string;
-  /** The XmlError code for `xml`, `xml-root` and `xml-namespace` errors (`MALFORMED`, `DOCTYPE_FORBIDDEN`, `UNEXPECTED_ROOT` …). */
-  code?: string;
-  /** 1-based position of an XML decode error. */
-  line?: number;
-  column?: number;
-}
-
-/** What a response was checked against. */
-export interface ContractTarget {
-  api: string;
-  method: string;
-  path: string;
-  operationId?: string;
-  /** The response key that applied: `200`, `4XX`, `default`. */
-  status: string;
-  /** The content key that applied; absent for a response without content. */
-  mediaType?: string;
-  /** The schema (or, without content, the response) in the spec. */
-  specLocation: string;
-}
+export type { ContractError, ContractWarning } from "./reporting.js";
+export type { ContractTarget, JsonCasing, RecordedResponse } from "./lookup.js";
+export { isLookupError, LOOKUP_KEYWORDS };
 
 export interface ValidationResult {
+  /** No errors. Warnings (drift) do not make a body invalid. */
   valid: boolean;
+  /** Where the body breaks the contract: a wrong type, a missing required member, a bad format … */
   errors: ContractError[];
+  /**
+   * Drift: a value the contract's enum does not list, or a member no schema declares. Veeam adds
+   * both release by release; the body is still valid. A body read in the wrong casing warns
+   * about every member it has.
+   */
+  warnings: ContractWarning[];
   /** Absent when the response could not be matched to the contract (a lookup error). */
   target?: ContractTarget;
   /**
@@ -91,13 +56,8 @@ export interface ValidationResult {
    * alternative the errors are reported for (the one whose properties the body uses most).
    */
   closest?: string;
-}
-
-/** Keywords of errors that mean "this response is not in the contract", not "this body is wrong". */
-export const LOOKUP_KEYWORDS: readonly string[] = ["api", "operation", "status", "media-type"];
-
-export function isLookupError(error: ContractError): boolean {
-  return LOOKUP_KEYWORDS.includes(error.keyword);
+  /** JSON bodies of an API with two casings (EM): the member names it read, the schema's (`pascal`) or camelCase (`camel`, EM 13). */
+  casing?: JsonCasing;
 }
 
 export interface ValidatorOptions {
@@ -128,69 +88,83 @@ interface Branch {
   readonly properties: ReadonlySet<string>;
 }
 
-/** One (api, operation, status, media type) resolved against the spec. */
-type Check =
-  | { readonly kind: "lookup"; readonly error: ContractError; readonly target?: ContractTarget }
-  | { readonly kind: "no-content"; readonly target: ContractTarget }
-  | {
-      readonly kind: BodyKind;
-      readonly target: ContractTarget;
-      readonly contract: ApiContract;
-      /** The schema as the spec has it (for the codec), and where. */
-      readonly schema: unknown;
-      readonly pointer: string;
-      readonly mediaEssence: string;
-      /** Compiled on first use. */
-      validate?: ValidateFunction;
-    };
+const CASINGS: readonly JsonCasing[] = ["pascal", "camel"];
+
+/** The JSON casings a document declares (`x-veeam-json-casing`); the schema's own names by default. */
+function casingsOf(doc: Json): JsonCasing[] {
+  const declared = doc["x-veeam-json-casing"];
+  const list = Array.isArray(declared)
+    ? declared.filter((c): c is JsonCasing => CASINGS.includes(c as JsonCasing))
+    : [];
+  return list.length > 0 ? [...new Set(list)] : ["pascal"];
+}
 
 /** A document with its lookups, ajv instance, codec and compiled validators (all lazy). */
-class ApiContract {
+class ApiContract implements LookupDocument {
   readonly index: OperationIndex;
-  readonly base: string;
+  readonly root: string;
   readonly locations: Locations = new WeakMap();
+  readonly casings: readonly JsonCasing[];
   private ajvInstance: Ajv2020 | undefined;
   private codecInstance: XmlCodec | undefined;
+  private readonly added = new Set<string>();
   private readonly validators = new Map<string, ValidateFunction>();
-  /** Where each validator was compiled: a shared validator's own locations are under that pointer. */
-  readonly compiledAt = new WeakMap<ValidateFunction, string>();
+  /** Where each validator was compiled (a shared validator's own locations are under that pointer) and its base. */
+  readonly compiledAt = new WeakMap<ValidateFunction, { pointer: string; base: string }>();
   private readonly branchSets = new Map<string, Branch[] | null>();
+  /** Property names of a schema object as a body in each casing spells them: body name → [schema name, subschema]. */
+  private readonly names = new WeakMap<object, Map<string, Map<string, [string, unknown]>>>();
 
   constructor(
     readonly api: string,
     readonly doc: Json,
   ) {
     this.index = new OperationIndex(api, doc);
-    this.base = `https://veeam-sessions.invalid/contract/${encodeURIComponent(api)}.json`;
-  }
-
-  get ajv(): Ajv2020 {
-    return (this.ajvInstance ??= ajvForDocument(this.doc, this.base, this.locations));
+    this.root = `https://veeam-sessions.invalid/contract/${encodeURIComponent(api)}`;
+    this.casings = casingsOf(doc);
   }
 
   get codec(): XmlCodec {
     return (this.codecInstance ??= createXmlCodec(this.doc));
   }
 
-  /** The validator of the schema at `pointer`; identical schemas (the XML and JSON content of one response) share one. */
-  validator(schema: unknown, pointer: string): ValidateFunction {
-    let v = this.validators.get(pointer);
+  /** The ajv instance; the component schemas of `variant` are added on first use. */
+  private ajvFor(variant: Variant): { ajv: Ajv2020; base: string } {
+    const ajv = (this.ajvInstance ??= createAjv(extensionKeywords(this.doc)));
+    const base = `${this.root}/${variant.casing}-${variant.mode}.json`;
+    if (!this.added.has(base)) {
+      const components = isObject(this.doc.components) ? this.doc.components : {};
+      const schemas = isObject(components.schemas) ? components.schemas : {};
+      const rebased = rebase(schemas, base, "#/components/schemas", this.locations);
+      ajv.addSchema({ $id: base, $defs: deriveComponents(rebased, variant, this.locations, this.doc) });
+      this.added.add(base);
+    }
+    return { ajv, base };
+  }
+
+  /** The validator of the schema at `pointer` in `variant`; identical schemas (the XML and JSON content of one response) share one. */
+  validator(schema: unknown, pointer: string, variant: Variant): ValidateFunction {
+    const prefix = `${variant.casing}-${variant.mode}:`;
+    let v = this.validators.get(prefix + pointer);
     if (v === undefined) {
-      const key = `json:${JSON.stringify(schema)}`;
+      const key = `${prefix}json:${JSON.stringify(schema)}`;
       v = this.validators.get(key);
       if (v === undefined) {
-        v = this.ajv.compile(rebase(schema as object, this.base, pointer, this.locations));
-        this.compiledAt.set(v, pointer);
+        const { ajv, base } = this.ajvFor(variant);
+        const rebased = rebase(schema as object, base, pointer, this.locations);
+        v = ajv.compile(deriveSchema(rebased, variant, this.locations));
+        this.compiledAt.set(v, { pointer, base });
         this.validators.set(key, v);
       }
-      this.validators.set(pointer, v);
+      this.validators.set(prefix + pointer, v);
     }
     return v;
   }
 
-  /** The alternatives of an `anyOf`/`oneOf` response schema (through `$ref`s), each compiled on its own. */
-  branches(schema: unknown, pointer: string): Branch[] | null {
-    let set = this.branchSets.get(pointer);
+  /** The alternatives of an `anyOf`/`oneOf` schema (through `$ref`s), each compiled on its own (lenient). */
+  branches(schema: unknown, pointer: string, casing: JsonCasing): Branch[] | null {
+    const cacheKey = `${casing}:${pointer}`;
+    let set = this.branchSets.get(cacheKey);
     if (set !== undefined) return set;
     set = null;
     const { node, pointer: at } = deref(this.doc, schema, pointer);
@@ -200,8 +174,7 @@ class ApiContract {
         set = (node[keyword] as unknown[]).map((alt, i) => {
           const altPointer = `${at}/${keyword}/${i}`;
           const resolved = deref(this.doc, alt, altPointer).node;
-          const properties =
-            isObject(resolved) && isObject(resolved.properties) ? Object.keys(resolved.properties) : [];
+          const properties = isObject(resolved) ? [...this.propertyNames(resolved, casing).keys()] : [];
           const name =
             isObject(alt) && typeof alt.$ref === "string"
               ? alt.$ref.slice(alt.$ref.lastIndexOf("/") + 1)
@@ -209,81 +182,151 @@ class ApiContract {
           return {
             name,
             pointer: altPointer,
-            validate: this.validator(alt, altPointer),
+            validate: this.validator(alt, altPointer, { casing, mode: "lenient" }),
             properties: new Set(properties),
           };
         });
       }
     }
-    this.branchSets.set(pointer, set);
+    this.branchSets.set(cacheKey, set);
     return set;
   }
-}
 
-function lookupError(keyword: string, message: string, specLocation = ""): Check {
-  return { kind: "lookup", error: { message, instancePath: "", schemaPath: "", specLocation, keyword } };
-}
-
-function describeOp(op: Operation): string {
-  return `${op.method} ${op.path}${op.operationId ? ` (${op.operationId})` : ""}`;
-}
-
-function list(items: readonly string[]): string {
-  return items.length === 0 ? "none" : items.join(", ");
-}
-
-function targetOf(op: Operation, status: string, specLocation: string, mediaType?: string): ContractTarget {
-  return {
-    api: op.api,
-    method: op.method,
-    path: op.path,
-    ...(op.operationId ? { operationId: op.operationId } : {}),
-    status,
-    ...(mediaType !== undefined ? { mediaType } : {}),
-    specLocation,
-  };
+  /** A schema object's `properties` as a body in `casing` names them. */
+  propertyNames(node: Json, casing: JsonCasing): Map<string, [string, unknown]> {
+    let byCasing = this.names.get(node);
+    if (byCasing === undefined) this.names.set(node, (byCasing = new Map()));
+    let map = byCasing.get(casing);
+    if (map === undefined) {
+      map = new Map();
+      if (isObject(node.properties))
+        for (const [name, sub] of Object.entries(node.properties))
+          map.set(casing === "camel" ? camelKey(name) : name, [name, sub]);
+      byCasing.set(casing, map);
+    }
+    return map;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
-// messages
+// drift: what a strict reading reports and a lenient one accepts
 
-function show(v: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
+function hasObjectType(node: Json): boolean {
+  return node.type === "object" || (Array.isArray(node.type) && node.type.includes("object"));
+}
+
+/** Whether `value` equals one of an enum's (JSON) values. */
+function inEnum(values: readonly unknown[], value: unknown): boolean {
+  if (value === null || typeof value !== "object") return values.includes(value);
+  const text = JSON.stringify(value);
+  return values.some((v) => v !== null && typeof v === "object" && JSON.stringify(v) === text);
+}
+
+class DriftWalker {
+  constructor(
+    private readonly contract: ApiContract,
+    private readonly casing: JsonCasing,
+  ) {}
+
+  /** Appends to `out` the drift in `value` (at body pointer `path`) against `schema` (at spec `pointer`). */
+  walk(schema: unknown, pointer: string, value: unknown, path: string, out: ContractWarning[], open = false): void {
+    if (!isObject(schema) || value === undefined) return;
+    const doc = this.contract.doc;
+    if (typeof schema.$ref === "string") {
+      const target = deref(doc, schema, pointer);
+      this.walk(target.node, target.pointer, value, path, out, open);
+    }
+    if (Array.isArray(schema.enum) && !inEnum(schema.enum, value)) {
+      out.push({
+        message: describe("enum", path, { allowedValues: schema.enum }, value),
+        instancePath: path,
+        schemaPath: `${pointer}/enum`,
+        specLocation: `${pointer}/enum`,
+        keyword: "enum",
+      });
+    }
+    if (value === null) return;
+    for (const keyword of ["anyOf", "oneOf"] as const) {
+      const alts = schema[keyword];
+      if (Array.isArray(alts)) this.branch(alts, `${pointer}/${keyword}`, value, path, out);
+    }
+    const known = new Set<string>();
+    if (Array.isArray(schema.allOf)) {
+      schema.allOf.forEach((part, i) => {
+        const partPointer = `${pointer}/allOf/${i}`;
+        this.walk(part, partPointer, value, path, out, true);
+        const resolved = deref(doc, part, partPointer).node;
+        if (isObject(resolved))
+          for (const name of this.contract.propertyNames(resolved, this.casing).keys()) known.add(name);
+      });
+    }
+    if (Array.isArray(value)) {
+      if (isObject(schema.items))
+        value.forEach((item, i) => this.walk(schema.items, `${pointer}/items`, item, `${path}/${i}`, out));
+      if (Array.isArray(schema.prefixItems))
+        schema.prefixItems.forEach((s, i) => {
+          if (i < value.length) this.walk(s, `${pointer}/prefixItems/${i}`, value[i], `${path}/${i}`, out);
+        });
+      return;
+    }
+    if (!isObject(value) || !isObject(schema.properties)) return;
+    const props = this.contract.propertyNames(schema, this.casing);
+    const closed =
+      !open &&
+      hasObjectType(schema) &&
+      schema.additionalProperties === undefined &&
+      schema.unevaluatedProperties === undefined &&
+      schema.patternProperties === undefined;
+    for (const [key, member] of Object.entries(value)) {
+      const memberPath = `${path}/${escapeToken(key)}`;
+      const entry = props.get(key);
+      if (entry !== undefined) {
+        this.walk(entry[1], `${pointer}/properties/${escapeToken(entry[0])}`, member, memberPath, out);
+      } else if (isObject(schema.additionalProperties)) {
+        this.walk(schema.additionalProperties, `${pointer}/additionalProperties`, member, memberPath, out);
+      } else if (closed && !known.has(key)) {
+        out.push({
+          message: describe("additionalProperties", path, { additionalProperty: key }, value),
+          instancePath: path,
+          schemaPath: `${pointer}/properties`,
+          specLocation: `${pointer}/properties`,
+          keyword: "additionalProperties",
+        });
+      }
+    }
   }
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
-}
 
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return typeof v;
-}
-
-function describe(e: ErrorObject): string {
-  const where = e.instancePath === "" ? "the body" : e.instancePath;
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case "required":
-      return `${where} lacks the required property "${String(p.missingProperty)}"`;
-    case "enum":
-      return `${where} must be one of ${(p.allowedValues as unknown[]).map((x) => show(x)).join(", ")}; got ${show(e.data)}`;
-    case "const":
-      return `${where} must be ${show(p.allowedValue)}; got ${show(e.data)}`;
-    case "type":
-      return `${where} must be of type ${Array.isArray(p.type) ? p.type.join(" or ") : String(p.type)}; got ${typeName(e.data)} ${show(e.data)}`;
-    case "pattern":
-      return `${where} must match ${String(p.pattern)}; got ${show(e.data)}`;
-    case "format":
-      return `${where} must be a valid ${String(p.format)}; got ${show(e.data)}`;
-    case "additionalProperties":
-      return `${where} has the property "${String(p.additionalProperty)}", which the schema does not allow`;
-    default:
-      return `${where} ${e.message ?? `fails ${e.keyword}`}`;
+  /** The alternative a value reads as: one it passes (leniently) with the least drift, else the one whose members it uses most. */
+  private branch(
+    alts: readonly unknown[],
+    pointer: string,
+    value: unknown,
+    path: string,
+    out: ContractWarning[],
+  ): void {
+    const variant: Variant = { casing: this.casing, mode: "lenient" };
+    let best: ContractWarning[] | undefined;
+    for (let i = 0; i < alts.length; i++) {
+      if (!this.contract.validator(alts[i], `${pointer}/${i}`, variant)(value)) continue;
+      const found: ContractWarning[] = [];
+      this.walk(alts[i], `${pointer}/${i}`, value, path, found);
+      if (best === undefined || found.length < best.length) best = found;
+      if (best.length === 0) break;
+    }
+    if (best === undefined && isObject(value)) {
+      const keys = Object.keys(value);
+      let used = -1;
+      let index = 0;
+      alts.forEach((alt, i) => {
+        const resolved = deref(this.contract.doc, alt, `${pointer}/${i}`).node;
+        const names = isObject(resolved) ? this.contract.propertyNames(resolved, this.casing) : new Map();
+        const n = keys.filter((k) => names.has(k)).length;
+        if (n > used) [used, index] = [n, i];
+      });
+      best = [];
+      this.walk(alts[index], `${pointer}/${index}`, value, path, best);
+    }
+    if (best) out.push(...best);
   }
 }
 
@@ -308,6 +351,19 @@ function byteLength(body: unknown): number {
   return 0;
 }
 
+type Body = BodyCheck<ApiContract> & {
+  /** The strict validators, compiled on first use, per casing. */
+  strict?: Partial<Record<JsonCasing, ValidateFunction>>;
+};
+
+/** Lexicographic order of two ranks of equal length. */
+function before(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}
+
+const STRICT = { pascal: { casing: "pascal", mode: "strict" }, camel: { casing: "camel", mode: "strict" } } as const;
+
 export async function createValidator(options: ValidatorOptions = {}): Promise<ContractValidator> {
   const docs: Record<string, object> =
     options.specs ??
@@ -317,182 +373,32 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     if (!isObject(doc)) throw new TypeError(`the spec of ${api} must be an OpenAPI document object`);
     contracts.set(api, new ApiContract(api, doc));
   }
-  const apis = [...contracts.keys()];
+  const lookup = new ResponseLookup(contracts);
   const xmlOptions = {
     maxBytes: options.xml?.maxBytes,
     maxDepth: options.xml?.maxDepth,
     unknown: options.xml?.unknown ?? "ignore",
   } as const;
-  // Checks by (api, operationId, method, path, status, mediaType), as a trie of Maps: the field
-  // values are usually the same string objects call after call, so each lookup hits a cached
-  // hash instead of hashing a concatenated key.
-  type Trie = Map<unknown, Trie | Check>;
-  let checks: Trie = new Map();
-  let cached = 0;
-  function checkFor(r: RecordedResponse): Check {
-    const keys = [r.api, r.operationId, r.method, r.path, r.status];
-    let node = checks;
-    for (const key of keys) {
-      let next = node.get(key) as Trie | undefined;
-      if (next === undefined) node.set(key, (next = new Map()));
-      node = next;
-    }
-    let check = node.get(r.mediaType) as Check | undefined;
-    if (check === undefined) {
-      check = resolve(r);
-      if (++cached > 4096) {
-        // Concrete paths (one per id) could grow this without bound.
-        checks = new Map();
-        cached = 0;
-      }
-      node.set(r.mediaType, check);
-    }
-    return check;
-  }
 
-  function findOperation(r: RecordedResponse): Operation | Check {
-    const candidates =
-      r.api === undefined ? [...contracts.values()] : [contracts.get(r.api)].filter((c) => c !== undefined);
-    if (r.api !== undefined && candidates.length === 0)
-      return lookupError("api", `unknown api "${r.api}" (known: ${list(apis)})`);
-    if (r.method !== undefined && r.path !== undefined) {
-      const method = r.method.toUpperCase();
-      const found: Operation[] = [];
-      const paths: Array<{ api: string; path: string; methods: string[] }> = [];
-      for (const c of candidates) {
-        const template = c.index.templateOf(r.path);
-        if (template === undefined) continue;
-        const op = c.index.byMethodPath.get(`${method} ${template}`);
-        if (op) found.push(op);
-        else paths.push({ api: c.api, path: template, methods: c.index.methodsByPath.get(template) ?? [] });
-      }
-      if (found.length > 1)
-        return lookupError(
-          "api",
-          `${method} ${r.path} is in more than one API (${found.map((o) => o.api).join(", ")}): give "api"`,
-        );
-      const op = found[0];
-      if (op === undefined) {
-        const where = r.api ?? list(apis);
-        if (paths.length > 0)
-          return lookupError(
-            "operation",
-            `${method} ${r.path} is not in ${where}: ${paths[0]!.path} declares ${list(paths[0]!.methods)}`,
-            "#/paths",
-          );
-        return lookupError("operation", `no path of ${where} matches ${r.path}`, "#/paths");
-      }
-      if (r.operationId !== undefined && op.operationId !== r.operationId) {
-        return lookupError("operation", `operationId "${r.operationId}" does not match ${describeOp(op)}`, op.pointer);
-      }
-      return op;
-    }
-    if (r.operationId !== undefined) {
-      const found = candidates.map((c) => c.index.byOperationId.get(r.operationId!)).filter((o) => o !== undefined);
-      if (found.length > 1)
-        return lookupError(
-          "api",
-          `operationId "${r.operationId}" is in more than one API (${found.map((o) => o.api).join(", ")}): give "api"`,
-        );
-      if (found.length === 0)
-        return lookupError("operation", `no operation "${r.operationId}" in ${r.api ?? list(apis)}`, "#/paths");
-      return found[0]!;
-    }
-    return lookupError("operation", `give "operationId", or "method" and "path"`);
-  }
-
-  function resolve(r: RecordedResponse): Check {
-    const found = findOperation(r);
-    if ("kind" in found) return found;
-    const op = found;
-    const contract = contracts.get(op.api)!;
-    const status =
-      typeof r.status === "number" ? r.status : /^\s*\d{3}\s*$/.test(String(r.status)) ? Number(r.status) : NaN;
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      return lookupError("status", `status ${show(r.status)} is not an HTTP status code`, `${op.pointer}/responses`);
-    }
-    const response = responseFor(contract.doc, op, status);
-    if (response === undefined) {
-      return lookupError(
-        "status",
-        `status ${status} is not declared for ${describeOp(op)} (declared: ${list(declaredStatuses(op))}; no 4XX/default)`,
-        `${op.pointer}/responses`,
-      );
-    }
-    const content = isObject(response.node.content) ? response.node.content : undefined;
-    const keys = content ? Object.keys(content) : [];
-    if (keys.length === 0) return { kind: "no-content", target: targetOf(op, response.key, response.pointer) };
-    const contentPointer = `${response.pointer}/content`;
-    if (r.mediaType === undefined || r.mediaType.trim() === "") {
-      return lookupError(
-        "media-type",
-        `no media type given; ${status} of ${describeOp(op)} offers ${list(keys)}`,
-        contentPointer,
-      );
-    }
-    const mediaEssence = essence(r.mediaType);
-    const key = matchContentKey(keys, mediaEssence);
-    if (key === undefined) {
-      return lookupError(
-        "media-type",
-        `${describeOp(op)} ${response.key} does not offer ${mediaEssence} (offers: ${list(keys)})`,
-        contentPointer,
-      );
-    }
-    const kind = bodyKind(mediaEssence);
-    const mediaPointer = `${contentPointer}/${escapeToken(key)}`;
-    const media = content![key];
-    if (kind === undefined)
-      return lookupError("media-type", `cannot check ${mediaEssence} bodies (only JSON and XML)`, mediaPointer);
-    const schema = isObject(media) ? media.schema : undefined;
-    const pointer = `${mediaPointer}/schema`;
-    // Content without a schema: anything of that media type is valid; an empty schema says so.
-    return {
-      kind,
-      target: targetOf(op, response.key, pointer, key),
-      contract,
-      schema: schema ?? {},
-      pointer,
-      mediaEssence,
-    };
-  }
-
-  /** ajv errors as ContractErrors; `validate` was called for the schema at `pointer`. */
-  function fromAjv(
-    errors: readonly ErrorObject[],
+  function errorsOf(
     contract: ApiContract,
     validate: ValidateFunction,
+    errors: readonly ErrorObject[],
     pointer: string,
   ): ContractError[] {
-    const compiled = contract.compiledAt.get(validate);
-    return errors.map((e) => {
-      let at = e.parentSchema ? contract.locations.get(e.parentSchema) : undefined;
-      // A validator shared by identical schemas (XML and JSON content) knows the first one's pointers.
-      if (
-        at !== undefined &&
-        compiled !== undefined &&
-        compiled !== pointer &&
-        (at === compiled || at.startsWith(`${compiled}/`))
-      )
-        at = pointer + at.slice(compiled.length);
-      return {
-        message: describe(e),
-        instancePath: e.instancePath,
-        schemaPath: publicSchemaPath(e.schemaPath, contract.base),
-        specLocation:
-          at === undefined ? publicSchemaPath(e.schemaPath, contract.base) : `${at}/${escapeToken(e.keyword)}`,
-        keyword: e.keyword,
-      };
-    });
+    const at = contract.compiledAt.get(validate);
+    return fromAjv(errors, { locations: contract.locations, base: at?.base ?? "", compiled: at?.pointer }, pointer);
   }
 
+  /** The lenient reading's errors; for an `anyOf`/`oneOf` body matching no alternative, those of the closest one. */
   function schemaErrors(
-    check: Extract<Check, { kind: BodyKind }>,
+    check: Body,
     value: unknown,
     validate: ValidateFunction,
-    errors: readonly ErrorObject[],
-  ): ValidationResult {
-    const { contract, target } = check;
+    casing: JsonCasing,
+  ): { errors: ContractError[]; closest?: string } {
+    const { contract } = check;
+    const errors = validate.errors ?? [];
     const composite = errors.some(
       (e) =>
         e.instancePath === "" &&
@@ -500,7 +406,7 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           (e.keyword === "oneOf" && (e.params as { passingSchemas?: unknown }).passingSchemas == null)),
     );
     if (composite && isObject(value)) {
-      const branches = contract.branches(check.schema, check.pointer);
+      const branches = contract.branches(check.schema, check.pointer, casing);
       if (branches && branches.length > 1) {
         const keys = Object.keys(value);
         let best: { branch: Branch; errors: ErrorObject[]; used: number } | undefined;
@@ -513,27 +419,61 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
         }
         if (best)
           return {
-            valid: false,
-            errors: fromAjv(best.errors, contract, best.branch.validate, best.branch.pointer),
-            target,
+            errors: errorsOf(contract, best.branch.validate, best.errors, best.branch.pointer),
             closest: best.branch.name,
           };
       }
     }
-    return { valid: false, errors: fromAjv(errors, contract, validate, check.pointer), target };
+    return { errors: errorsOf(contract, validate, errors, check.pointer) };
   }
 
-  function validateValue(check: Extract<Check, { kind: BodyKind }>, value: unknown): ValidationResult {
-    const validate = (check.validate ??= check.contract.validator(check.schema, check.pointer));
-    if (validate(value)) return { valid: true, errors: [], target: check.target };
-    return schemaErrors(check, value, validate, validate.errors ?? []);
+  /** The full reading of a body that failed the strict one: lenient errors and drift warnings. */
+  function evaluate(check: Body, value: unknown, casing: JsonCasing, json: boolean): ValidationResult {
+    const { contract, target } = check;
+    const lenient = contract.validator(check.schema, check.pointer, { casing, mode: "lenient" });
+    const { errors, closest } = lenient(value)
+      ? { errors: [], closest: undefined }
+      : schemaErrors(check, value, lenient, casing);
+    const warnings: ContractWarning[] = [];
+    new DriftWalker(contract, casing).walk(check.schema, check.pointer, value, "", warnings);
+    return {
+      valid: errors.length === 0,
+      errors,
+      warnings,
+      target,
+      ...(closest !== undefined ? { closest } : {}),
+      ...(json && contract.casings.length > 1 ? { casing } : {}),
+    };
   }
 
-  function xmlError(
-    check: Extract<Check, { kind: BodyKind }>,
-    e: XmlError,
-    body: string | Uint8Array | ArrayBuffer,
-  ): ContractError {
+  function validateValue(check: Body, value: unknown, json: boolean, wanted?: JsonCasing): ValidationResult {
+    const { contract, target } = check;
+    const casings: readonly JsonCasing[] = !json
+      ? ["pascal"]
+      : wanted !== undefined && contract.casings.includes(wanted)
+        ? [wanted]
+        : contract.casings;
+    const strict = (check.strict ??= {});
+    for (const casing of casings) {
+      const validate = (strict[casing] ??= contract.validator(check.schema, check.pointer, STRICT[casing]));
+      if (validate(value)) {
+        if (json && contract.casings.length > 1) return { valid: true, errors: [], warnings: [], target, casing };
+        return { valid: true, errors: [], warnings: [], target };
+      }
+    }
+    // The casing is the one whose names the body uses: fewest members unknown to it, then fewest
+    // errors, then fewest warnings (a broken PascalCase body must not read as a camelCase one).
+    let best: { result: ValidationResult; rank: number[] } | undefined;
+    for (const casing of casings) {
+      const result = evaluate(check, value, casing, json);
+      const unknown = result.warnings.filter((w) => w.keyword === "additionalProperties").length;
+      const rank = [unknown, result.errors.length, result.warnings.length];
+      if (best === undefined || before(rank, best.rank)) best = { result, rank };
+    }
+    return best!.result;
+  }
+
+  function xmlError(check: Body, e: XmlError, body: string | Uint8Array | ArrayBuffer): ContractError {
     let keyword = "xml";
     let message = e.message;
     if (e.code === "UNEXPECTED_ROOT") {
@@ -556,32 +496,23 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
       }
     }
     return {
-      message,
-      instancePath: e.path,
-      schemaPath: "",
-      specLocation: check.pointer,
-      keyword,
+      ...bodyIssue(keyword, message, check.pointer, e.path),
       code: e.code,
       ...(e.line > 0 ? { line: e.line, column: e.column } : {}),
     };
   }
 
-  function validateBody(check: Extract<Check, { kind: BodyKind }>, body: unknown): ValidationResult {
+  function invalid(target: ContractTarget, error: ContractError): ValidationResult {
+    return { valid: false, errors: [error], warnings: [], target };
+  }
+
+  function validateBody(check: Body, body: unknown, casing: JsonCasing | undefined): ValidationResult {
     const { target } = check;
     if (isEmpty(body)) {
-      return {
-        valid: false,
-        errors: [
-          {
-            message: `the body is empty; ${target.status} declares ${target.mediaType} content`,
-            instancePath: "",
-            schemaPath: "",
-            specLocation: check.pointer,
-            keyword: "body",
-          },
-        ],
+      return invalid(
         target,
-      };
+        bodyIssue("body", `the body is empty; ${target.status} declares ${target.mediaType} content`, check.pointer),
+      );
     }
     if (check.kind === "json") {
       let value = body;
@@ -592,73 +523,47 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           value = JSON.parse(text);
         } catch (e) {
           const reason = e instanceof SyntaxError ? e.message : "not valid UTF-8";
-          return {
-            valid: false,
-            errors: [
-              {
-                message: `the body is not JSON: ${reason}`,
-                instancePath: "",
-                schemaPath: "",
-                specLocation: check.pointer,
-                keyword: "json",
-              },
-            ],
-            target,
-          };
+          return invalid(target, bodyIssue("json", `the body is not JSON: ${reason}`, check.pointer));
         }
       }
-      return validateValue(check, value);
+      return validateValue(check, value, true, casing);
     }
-    if (!isRaw(body)) {
-      return {
-        valid: false,
-        errors: [
-          {
-            message: "an XML body must be a string or bytes",
-            instancePath: "",
-            schemaPath: "",
-            specLocation: check.pointer,
-            keyword: "body",
-          },
-        ],
-        target,
-      };
-    }
+    if (!isRaw(body)) return invalid(target, bodyIssue("body", "an XML body must be a string or bytes", check.pointer));
     let value: unknown;
     try {
       value = check.contract.codec.decode(body, check.schema as object, xmlOptions);
     } catch (e) {
       if (!(e instanceof XmlError)) throw e;
-      return { valid: false, errors: [xmlError(check, e, body)], target };
+      return invalid(target, xmlError(check, e, body));
     }
-    return validateValue(check, value);
+    return validateValue(check, value, false);
   }
 
   return {
-    apis,
+    apis: lookup.apis,
     document: (api) => contracts.get(api)?.doc,
     validateResponse(r: RecordedResponse): ValidationResult {
-      const check = checkFor(r);
+      const check = lookup.checkFor(r);
       switch (check.kind) {
         case "lookup":
-          return { valid: false, errors: [{ ...check.error }], ...(check.target ? { target: check.target } : {}) };
-        case "no-content":
-          if (isEmpty(r.body)) return { valid: true, errors: [], target: check.target };
           return {
             valid: false,
-            errors: [
-              {
-                message: `${check.target.status} of ${check.target.method} ${check.target.path} declares no body; got ${byteLength(r.body) || "a"} ${byteLength(r.body) ? "bytes" : "value"}`,
-                instancePath: "",
-                schemaPath: "",
-                specLocation: check.target.specLocation,
-                keyword: "body",
-              },
-            ],
-            target: check.target,
+            errors: [{ ...check.error }],
+            warnings: [],
+            ...(check.target ? { target: check.target } : {}),
           };
+        case "no-content":
+          if (isEmpty(r.body)) return { valid: true, errors: [], warnings: [], target: check.target };
+          return invalid(
+            check.target,
+            bodyIssue(
+              "body",
+              `${check.target.status} of ${check.target.method} ${check.target.path} declares no body; got ${byteLength(r.body) || "a"} ${byteLength(r.body) ? "bytes" : "value"}`,
+              check.target.specLocation,
+            ),
+          );
         default:
-          return validateBody(check, r.body);
+          return validateBody(check, r.body, r.casing);
       }
     },
   };

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { toCamel } from "@veeam-sessions/spec/casing";
 import { createXmlCodec } from "@veeam-sessions/xml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedsOrSkip } from "./seeds.js";
@@ -21,8 +22,11 @@ const root = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const rel = (file: string) => relative(root, file).replaceAll("\\", "/");
 
 interface Expect {
-  valid: false;
-  reason: string;
+  valid: boolean;
+  /** Invalid ones: the error keyword or XmlError code. */
+  reason?: string;
+  /** Drift: the keyword of each warning. */
+  warnings?: string[];
   why: string;
 }
 
@@ -41,7 +45,7 @@ beforeAll(async () => {
 describe("fixtures", () => {
   it("are all checkable: every meta has its body and names a response the contract has", () => {
     expect(report.problems).toEqual([]);
-    expect(report.results.length).toBeGreaterThanOrEqual(66);
+    expect(report.results.length).toBeGreaterThanOrEqual(68);
   });
 
   it("valid ones pass", () => {
@@ -50,6 +54,10 @@ describe("fixtures", () => {
       .filter((r) => !r.result.valid)
       .map((r) => `${rel(r.fixture.bodyFile)}: ${r.result.errors.map((e) => e.message).join("; ")}`);
     expect(failures).toEqual([]);
+    const drifting = valid
+      .filter((r) => rel(r.fixture.bodyFile).startsWith("enterprise-manager/") && r.result.warnings.length > 0)
+      .map((r) => `${rel(r.fixture.bodyFile)}: ${r.result.warnings.map((e) => e.message).join("; ")}`);
+    expect(drifting).toEqual([]);
     const count = (dir: string, ext: string) =>
       valid.filter((r) => rel(r.fixture.bodyFile).startsWith(dir) && r.fixture.bodyFile.endsWith(ext)).length;
     // The counts the fixtures README gives.
@@ -60,11 +68,11 @@ describe("fixtures", () => {
     ]).toEqual([21, 20, 8]);
   });
 
-  const reasons = ["enum", "required", "xml-namespace", "xml-root", "MALFORMED", "DOCTYPE_FORBIDDEN", "type"];
+  const reasons = ["const", "required", "xml-namespace", "xml-root", "MALFORMED", "DOCTYPE_FORBIDDEN", "type"];
 
   it(`negative ones each fail for the one reason they name (at least ${reasons.join(", ")})`, () => {
     const invalid = report.results.filter((r) => rel(r.fixture.bodyFile).startsWith("invalid/"));
-    expect(invalid.length).toBe(17);
+    expect(invalid.length).toBe(14);
     const seen = new Set<string>();
     for (const r of invalid) {
       const expected = metaOf(r).expect;
@@ -77,11 +85,37 @@ describe("fixtures", () => {
       expect(r.result.valid, name).toBe(false);
       expect(r.result.errors.length, name).toBeGreaterThan(0);
       for (const e of r.result.errors) expect([e.keyword, e.code], `${name}: ${e.message}`).toContain(expected!.reason);
-      seen.add(expected!.reason);
+      seen.add(expected!.reason!);
     }
     expect([...seen]).toEqual(expect.arrayContaining(reasons));
     const kinds = invalid.map((r) => r.fixture.bodyFile.slice(r.fixture.bodyFile.lastIndexOf(".") + 1));
-    expect([kinds.filter((k) => k === "xml").length, kinds.filter((k) => k === "json").length]).toEqual([9, 8]);
+    expect([kinds.filter((k) => k === "xml").length, kinds.filter((k) => k === "json").length]).toEqual([8, 6]);
+  });
+
+  it("drift ones are valid, each with exactly the warnings they name", () => {
+    const drift = report.results.filter((r) => rel(r.fixture.bodyFile).startsWith("drift/"));
+    expect(drift.length).toBe(5);
+    for (const r of drift) {
+      const expected = metaOf(r).expect;
+      const name = rel(r.fixture.bodyFile);
+      expect(expected, name).toMatchObject({ valid: true, warnings: expect.any(Array), why: expect.any(String) });
+      expect(r.result.errors, name).toEqual([]);
+      expect(
+        r.result.warnings.map((w) => w.keyword),
+        name,
+      ).toEqual(expected!.warnings);
+    }
+  });
+
+  it("EM JSON ones re-cased to camelCase (EM 13) pass with 0 errors and 0 warnings, read as camel", () => {
+    const em = report.results.filter((r) => rel(r.fixture.bodyFile).startsWith("enterprise-manager/json/"));
+    expect(em.length).toBe(20);
+    for (const r of em) {
+      expect(r.result.casing, rel(r.fixture.bodyFile)).toBe("pascal");
+      const camel = toCamel(JSON.parse(readFileSync(r.fixture.bodyFile, "utf8")));
+      const result = v.validateResponse({ ...r.response, body: camel });
+      expect([result.errors, result.warnings, result.casing], rel(r.fixture.bodyFile)).toEqual([[], [], "camel"]);
+    }
   });
 
   it("metas hold what the client's recorder writes (plus `expect` for negative ones)", () => {

@@ -1,5 +1,6 @@
 // createValidator().validateResponse(): lookups, media types, XML and JSON bodies, error shape.
 import { readFileSync } from "node:fs";
+import { toCamel } from "@veeam-sessions/spec/casing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createValidator, isLookupError, type ContractValidator, type RecordedResponse } from "../src/index.js";
 
@@ -38,6 +39,7 @@ describe("the public API", () => {
     expect(r).toEqual({
       valid: true,
       errors: [],
+      warnings: [],
       target: {
         api: EM,
         method: "GET",
@@ -57,11 +59,29 @@ describe("the public API", () => {
 
   it("reports errors as { message, instancePath, schemaPath, specLocation, keyword }", () => {
     const r = v.validateResponse(
-      getBackupSession({ body: SEED_002_XML.replace("<State>Stopped</State>", "<State>Done</State>") }),
+      getBackupSession({ body: SEED_002_XML.replace("<Progress>100</Progress>", "<Progress>101</Progress>") }),
     );
     expect(r.valid).toBe(false);
     expect(r.closest).toBe("BackupJobSession");
+    expect(r.warnings).toEqual([]);
     expect(r.errors).toEqual([
+      {
+        message: "/Progress must be <= 100",
+        instancePath: "/Progress",
+        schemaPath: "#/properties/Progress/maximum",
+        specLocation: "#/components/schemas/BackupJobSession/properties/Progress/maximum",
+        keyword: "maximum",
+      },
+    ]);
+  });
+
+  it("reports drift as warnings of the same shape: the body stays valid", () => {
+    const r = v.validateResponse(
+      getBackupSession({ body: SEED_002_XML.replace("<State>Stopped</State>", "<State>Done</State>") }),
+    );
+    expect(r.valid).toBe(true);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([
       {
         message:
           '/State must be one of "Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped"; got "Done"',
@@ -455,17 +475,22 @@ describe("JSON bodies", () => {
     ).toBe(true);
   });
 
-  it("reports every error of the closest anyOf alternative (allErrors)", () => {
-    const twin = JSON.parse(SEED_002_JSON) as Record<string, unknown>;
+  it("reports every error of the closest anyOf alternative (allErrors), and the drift beside them", () => {
+    const { JobName: _, ...twin } = JSON.parse(SEED_002_JSON) as Record<string, unknown>;
     const r = v.validateResponse(
-      getBackupSession({ mediaType: "application/json", body: { ...twin, State: "Done", Result: "Meh", IsRetry: 0 } }),
+      getBackupSession({
+        mediaType: "application/json",
+        body: { ...twin, State: "Done", Result: "Meh", IsRetry: 0, Progress: "x" },
+      }),
     );
+    expect(r.valid).toBe(false);
     expect(r.closest).toBe("BackupJobSession");
     expect(r.errors.map((e) => `${e.keyword} ${e.instancePath}`).sort()).toEqual([
-      "enum /Result",
-      "enum /State",
+      "required ",
       "type /IsRetry",
+      "type /Progress",
     ]);
+    expect(r.warnings.map((e) => `${e.keyword} ${e.instancePath}`).sort()).toEqual(["enum /Result", "enum /State"]);
   });
 
   it("picks the reference alternative for a reference-shaped body", () => {
@@ -506,6 +531,79 @@ describe("JSON bodies", () => {
     const bad = list({ BackupJobSessions: [{ Type: "BackupJobSession" }] });
     expect(bad.closest).toBe("BackupJobSessions");
     expect(bad.errors.every((e) => e.keyword === "required" && e.instancePath === "/BackupJobSessions/0")).toBe(true);
+  });
+});
+
+describe("drift: unknown enum values and members are warnings", () => {
+  const twin = () => JSON.parse(SEED_002_JSON) as Record<string, unknown>;
+  const json = (body: unknown, casing?: "pascal" | "camel") =>
+    v.validateResponse(getBackupSession({ mediaType: "application/json", body, ...(casing ? { casing } : {}) }));
+
+  it("a body with an unknown JobType gives exactly one warning and stays valid", () => {
+    const r = json({ ...twin(), JobType: "SureBackup" });
+    expect(r.valid).toBe(true);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        keyword: "enum",
+        instancePath: "/JobType",
+        specLocation: "#/components/schemas/BackupJobType/enum",
+        message: expect.stringMatching(/^\/JobType must be one of "Backup", .*; got "SureBackup"$/),
+      }),
+    ]);
+  });
+
+  it("an unknown member is one warning where it is, nested ones included", () => {
+    const body = twin();
+    (body.Links as Array<Record<string, unknown>>)[0]!.Priority = 1;
+    const r = json({ ...body, PolicyTag: "Gold" });
+    expect(r.valid).toBe(true);
+    expect(r.warnings.map((w) => [w.keyword, w.instancePath, w.message])).toEqual([
+      ["additionalProperties", "/Links/0", '/Links/0 has the property "Priority", which the schema does not declare'],
+      ["additionalProperties", "", 'the body has the property "PolicyTag", which the schema does not declare'],
+    ]);
+  });
+
+  it("a camelCase body read against the PascalCase form warns about its members, never a silent pass", () => {
+    const camel = toCamel(twin());
+    const asPascal = json(camel, "pascal");
+    expect(asPascal.casing).toBe("pascal");
+    expect(asPascal.warnings.length).toBeGreaterThan(10);
+    expect(asPascal.warnings.map((w) => w.message)).toContain(
+      'the body has the property "jobUid", which the schema does not declare',
+    );
+    // A query result declares no required member: without the warnings it would pass empty.
+    const query = v.validateResponse({
+      api: EM,
+      operationId: "querySessions",
+      status: 200,
+      mediaType: "application/json",
+      body: toCamel(JSON.parse(fixture("enterprise-manager/json/query-entities-last-page.body.json"))),
+      casing: "pascal",
+    });
+    expect(query.errors).toEqual([]);
+    expect(query.warnings.map((w) => w.instancePath + " " + w.keyword)).toEqual([
+      " additionalProperties",
+      " additionalProperties",
+    ]);
+  });
+
+  it("validated as camel (asked for, or found out), the camelCase body passes and says so", () => {
+    const camel = toCamel(twin()) as Record<string, unknown>;
+    expect(camel).toHaveProperty("creationTimeUTC");
+    expect(camel).toHaveProperty("uid");
+    for (const casing of ["camel", undefined] as const) {
+      const r = json(camel, casing);
+      expect([r.valid, r.errors, r.warnings, r.casing]).toEqual([true, [], [], "camel"]);
+    }
+    expect(json(twin()).casing).toBe("pascal");
+    // Drift in a camelCase body: the warning names the camelCase member.
+    const r = json({ ...camel, jobType: "SureBackup" });
+    expect([r.valid, r.casing, r.warnings.map((w) => w.instancePath)]).toEqual([true, "camel", ["/jobType"]]);
+  });
+
+  it("says nothing about casing for XML or for an API with one JSON casing", () => {
+    expect(v.validateResponse(getBackupSession({})).casing).toBeUndefined();
   });
 });
 
