@@ -12,8 +12,14 @@ export type QueryFields = {
     (K extends keyof Backup ? Backup[K] : never) | (K extends keyof Replica ? Replica[K] : never);
 };
 export type QueryField = Extract<keyof QueryFields, string>;
+/**
+ * The documented values of a field: response enums are open (`"Success" | … | (string & {})`, so a
+ * value a newer server sends still type-checks), but a filter is written by hand, where a value
+ * outside the list is far more often a typo: filters take the known values only.
+ */
+type Known<T> = T extends string ? (string extends T ? never : T) : T;
 type FieldValue<K extends QueryField> =
-  NonNullable<QueryFields[K]> | (K extends "CreationTime" | "EndTime" ? Date : never);
+  Known<NonNullable<QueryFields[K]>> | (K extends "CreationTime" | "EndTime" ? Date : never);
 
 /** A filter expression; `String(filter)` is what `filter=` takes. */
 export class Filter {

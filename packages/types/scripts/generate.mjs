@@ -4,11 +4,73 @@
 //   generated/index.ts          one namespace per API (`EnterpriseManager`), `apis` and `ApiName`
 // tsc builds them into dist/, exported as `@veeam-sessions/types/<api>` by a subpath pattern, so a
 // new API needs no edit here. Run by the turbo `generate` task after `@veeam-sessions/spec#bundle`.
+//
+// Enums that responses use stay open (spec/ADR.md 10): Veeam adds job types, states and results
+// release by release, so `JobType` is `"Backup" | … | (string & {})`: the known values complete
+// and narrow, and a value a newer server sends still type-checks. Enums only requests use (sort
+// fields) stay closed. `const` (the `Type` discriminators) is never opened.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import openapiTS, { astToString } from "openapi-typescript";
+import openapiTS, { astToString, NULL, STRING, tsIntersection, tsLiteral, tsUnion } from "openapi-typescript";
+// openapi-typescript's peer (the root devDependency): only its factory, for `{}`.
+import ts from "typescript";
 import { apis, loadBundled, specPath } from "@veeam-sessions/spec";
+
+/** `string & {}`: any string, without swallowing the literals beside it into `string`. */
+const ANY_OTHER_STRING = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
+const SCHEMAS = "#/components/schemas/";
+
+/** The component schemas a response body can reach through `$ref`s. */
+function responseSchemas(doc) {
+  const reached = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== "object") return;
+    if (typeof node.$ref === "string" && node.$ref.startsWith(SCHEMAS)) {
+      const name = node.$ref.slice(SCHEMAS.length);
+      if (!reached.has(name)) {
+        reached.add(name);
+        visit(doc.components.schemas[name]);
+      }
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== "enum" && k !== "const" && k !== "examples") visit(v);
+  };
+  const deref = (node) => {
+    while (node && typeof node.$ref === "string")
+      node = node.$ref
+        .slice(2)
+        .split("/")
+        .reduce((n, k) => n?.[k], doc);
+    return node;
+  };
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const op of Object.values(item ?? {}))
+      for (const response of Object.values(op?.responses ?? {})) visit(deref(response)?.content);
+  return reached;
+}
+
+/** An openapi-typescript `transform` that opens the string enums responses use. */
+function openResponseEnums(doc) {
+  const reached = responseSchemas(doc);
+  const inResponses = (path = "") => {
+    if (path.includes("/responses/")) return true;
+    if (!path.startsWith(SCHEMAS)) return false;
+    const name = path.slice(SCHEMAS.length).split("/")[0];
+    return reached.has(name);
+  };
+  return (schema, options) => {
+    if (!Array.isArray(schema.enum) || !inResponses(options.path)) return undefined;
+    const values = schema.enum;
+    if (!values.every((v) => typeof v === "string" || v === null)) return undefined;
+    const nullable = values.includes(null) || (Array.isArray(schema.type) && schema.type.includes("null"));
+    return tsUnion([
+      ...values.filter((v) => v !== null).map((v) => tsLiteral(v)),
+      ANY_OTHER_STRING,
+      ...(nullable ? [NULL] : []),
+    ]);
+  };
+}
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = join(pkg, "generated");
@@ -23,6 +85,7 @@ const pascal = (slug) => slug.replace(/(^|-)([a-z0-9])/g, (_, _dash, c) => c.toU
 const list = apis();
 for (const api of list) {
   const ast = await openapiTS(pathToFileURL(specPath(api.slug)), {
+    transform: openResponseEnums(loadBundled(api.slug)),
     // Properties with a default (e.g. Error.StackTrace: null) are always present in responses.
     defaultNonNullable: true,
     // Keep `Type: "BackupJobSession"` literal types and enums as unions.

@@ -11,12 +11,14 @@ import type {
 } from "../generated/enterprise-manager.js";
 
 describe("Enterprise Manager generated types", () => {
-  test("State, Result and JobType are the enum unions, not string", () => {
+  test("State, Result and JobType are the known unions, kept open for values Veeam adds", () => {
     expectTypeOf<ReplicaJobSession["State"]>().toEqualTypeOf<
-      "Starting" | "Stopping" | "Working" | "Pausing" | "Resuming" | "Stopped"
+      "Starting" | "Stopping" | "Working" | "Pausing" | "Resuming" | "Stopped" | (string & {})
     >();
-    expectTypeOf<ReplicaJobSession["Result"]>().toEqualTypeOf<"None" | "Success" | "Warning" | "Failed">();
-    expectTypeOf<ReplicaJobSession["JobType"]>().toEqualTypeOf<"Replica">();
+    expectTypeOf<ReplicaJobSession["Result"]>().toEqualTypeOf<
+      "None" | "Success" | "Warning" | "Failed" | (string & {})
+    >();
+    expectTypeOf<ReplicaJobSession["JobType"]>().toEqualTypeOf<"Replica" | (string & {})>();
     expectTypeOf<BackupJobSession["JobType"]>().toEqualTypeOf<
       | "Backup"
       | "BackupCopy"
@@ -25,8 +27,27 @@ describe("Enterprise Manager generated types", () => {
       | "AgentBackup"
       | "AgentManagement"
       | "NasBackup"
+      | (string & {})
     >();
-    expectTypeOf<ReplicaTaskSession["State"]>().toEqualTypeOf<"InProgress" | "Pending" | "Completed">();
+    expectTypeOf<ReplicaTaskSession["State"]>().toEqualTypeOf<"InProgress" | "Pending" | "Completed" | (string & {})>();
+  });
+
+  test("open enums: a new value type-checks, the known literals stay in the union, and it is not just string", () => {
+    expectTypeOf<"SureBackup">().toMatchTypeOf<BackupJobSession["JobType"]>();
+    expectTypeOf<42>().not.toMatchTypeOf<BackupJobSession["JobType"]>();
+    expectTypeOf<BackupJobSession["JobType"]>().not.toEqualTypeOf<string>();
+    // The literals survive beside `string & {}` (a plain `| string` would swallow them).
+    expectTypeOf<Extract<BackupJobSession["JobType"], "Backup" | "NasBackup">>().toEqualTypeOf<
+      "Backup" | "NasBackup"
+    >();
+    // `Type` is a const (the discriminator), never opened.
+    expectTypeOf<BackupJobSession["Type"]>().toEqualTypeOf<"BackupJobSession">();
+  });
+
+  test("enums only requests use (sort fields) stay closed", () => {
+    type Sort = NonNullable<NonNullable<operations["querySessions"]["parameters"]["query"]>["sortAsc"]>;
+    expectTypeOf<"CreationTime">().toMatchTypeOf<Sort>();
+    expectTypeOf<"Colour">().not.toMatchTypeOf<Sort>();
   });
 
   test("a path parameter is required", () => {
