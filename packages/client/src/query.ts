@@ -17,9 +17,11 @@ export type QueryField = Extract<keyof QueryFields, string>;
  * value a newer server sends still type-checks), but a filter is written by hand, where a value
  * outside the list is far more often a typo: filters take the known values only.
  */
-type Known<T> = T extends string ? (string extends T ? never : T) : T;
+type Literals<T> = T extends string ? (string extends T ? never : T) : T;
+type Known<T> = [Literals<T>] extends [never] ? T : Literals<T>;
 type FieldValue<K extends QueryField> =
-  Known<NonNullable<QueryFields[K]>> | (K extends "CreationTime" | "EndTime" ? Date : never);
+  // Exclude, not NonNullable: `T & {}` folds the literals into `string & {}`.
+  Known<Exclude<QueryFields[K], null | undefined>> | (K extends "CreationTime" | "EndTime" ? Date : never);
 
 /** A filter expression; `String(filter)` is what `filter=` takes. */
 export class Filter {
