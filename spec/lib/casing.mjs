@@ -27,34 +27,6 @@ export function camelKey(name) {
 /** Keywords whose values are data or annotations, never subschemas. */
 const DATA = new Set(["enum", "const", "default", "example", "examples", "xml", "externalDocs", "description"]);
 
-/**
- * The camelCase JSON variant of a JSON Schema (an OpenAPI 3.1 schema): member names in
- * `properties`, `required`, `dependentRequired` and `discriminator.propertyName` re-cased with
- * `camelKey`; values (`enum`, `const`, examples) unchanged. A new object; `schema` is not touched.
- */
-export function camelSchema(schema) {
-  if (Array.isArray(schema)) return schema.map(camelSchema);
-  if (schema === null || typeof schema !== "object") return schema;
-  const out = {};
-  for (const [k, v] of Object.entries(schema)) {
-    if (k === "properties" && v && typeof v === "object" && !Array.isArray(v)) {
-      const props = {};
-      for (const [name, sub] of Object.entries(v)) props[camelKey(name)] = camelSchema(sub);
-      out[k] = props;
-    } else if (k === "required" && Array.isArray(v)) out[k] = v.map((n) => (typeof n === "string" ? camelKey(n) : n));
-    else if (k === "dependentRequired" && v && typeof v === "object") {
-      const deps = {};
-      for (const [name, list] of Object.entries(v))
-        deps[camelKey(name)] = Array.isArray(list) ? list.map((n) => camelKey(n)) : list;
-      out[k] = deps;
-    } else if (k === "discriminator" && v && typeof v === "object" && typeof v.propertyName === "string")
-      out[k] = { ...v, propertyName: camelKey(v.propertyName) };
-    else if (DATA.has(k) || k.startsWith("x-")) out[k] = v;
-    else out[k] = camelSchema(v);
-  }
-  return out;
-}
-
 /** `value` (parsed JSON) with every object member name passed through `rename`. */
 export function recaseKeys(value, rename) {
   if (Array.isArray(value)) return value.map((v) => recaseKeys(v, rename));
@@ -70,18 +42,28 @@ export function toCamel(value) {
 }
 
 /**
- * Every member name the JSON schemas of `doc` declare (its `components.schemas` and the schemas
- * inline in its paths), keyed by its camelCase form: camel → PascalCase, for turning an EM 13
- * body back into the schema's names. Names whose camelCase is already the name are left out.
- * Two schema names with one camelCase form (`CpuCount`, `CPUCount`) keep the first seen.
+ * Every member name of the schemas a response body can use (through `$ref`s from the document's
+ * `paths`, responses only), keyed by its camelCase form: camelCase → schema name, for turning an
+ * EM 13 body back into the schema's names. Names whose camelCase is the name itself are left
+ * out. Request-only schemas do not count: the query fields' `Uid` must not take `uid` from `UID`.
+ * Two response names with one camelCase form keep the first met.
  */
 export function pascalNames(doc) {
   const names = new Map();
   const seen = new WeakSet();
+  const resolve = (ref) =>
+    ref.startsWith("#/")
+      ? ref
+          .slice(2)
+          .split("/")
+          .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"))
+          .reduce((n, k) => (n && typeof n === "object" ? n[k] : undefined), doc)
+      : undefined;
   const walk = (node) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node === null || typeof node !== "object" || seen.has(node)) return;
     seen.add(node);
+    if (typeof node.$ref === "string") walk(resolve(node.$ref));
     for (const [k, v] of Object.entries(node)) {
       if (k === "properties" && v && typeof v === "object" && !Array.isArray(v)) {
         for (const name of Object.keys(v)) {
@@ -92,7 +74,15 @@ export function pascalNames(doc) {
       if (!DATA.has(k)) walk(v);
     }
   };
-  walk(doc?.components?.schemas);
-  walk(doc?.paths);
+  for (const item of Object.values(doc?.paths ?? {})) {
+    const path = item && typeof item.$ref === "string" ? resolve(item.$ref) : item;
+    for (const op of Object.values(path ?? {})) {
+      if (!op || typeof op !== "object" || !op.responses) continue;
+      for (const response of Object.values(op.responses)) {
+        const r = response && typeof response.$ref === "string" ? resolve(response.$ref) : response;
+        for (const media of Object.values(r?.content ?? {})) walk(media?.schema);
+      }
+    }
+  }
   return names;
 }

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { apis, deref, isXmlMediaType, loadBundled, operationsOf } from "@veeam-sessions/spec";
+import { pascalNames } from "@veeam-sessions/spec/casing";
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const DROP = new Set(["description", "examples", "example", "summary", "title", "externalDocs", "format", "pattern"]);
@@ -46,6 +47,20 @@ for (const api of apis()) {
       }
     }
     operations[key] = { operationId: op.operationId, responses };
+  }
+  // An API whose JSON also comes camelCased (`x-veeam-json-casing`, EM 13): camelCase → the
+  // schema's name of every member a response declares, so the client hands back one shape.
+  const casings = doc["x-veeam-json-casing"];
+  if (Array.isArray(casings) && casings.includes("camel")) {
+    const names = [...pascalNames(doc)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    writeFileSync(
+      join(pkg, "generated", `${api.slug}.casing.js`),
+      `${header}export default ${JSON.stringify(Object.fromEntries(names))};\n`,
+    );
+    writeFileSync(
+      join(pkg, "generated", `${api.slug}.casing.d.ts`),
+      `${header}declare const names: Record<string, string>;\nexport default names;\n`,
+    );
   }
   if (!xml) continue;
   const out = { components: { schemas: strip(doc.components?.schemas ?? {}) }, operations };

@@ -52,6 +52,8 @@ interface Context {
   secrets: Secrets;
   /** Decodes an XML body for `METHOD /path` and status; only EM has one. */
   decodeXml?: (key: string, status: number, text: string) => Promise<unknown>;
+  /** Turns a parsed JSON body into the shape the types describe (EM: camelCase → the schema's names). */
+  normalizeJson?: (value: unknown) => unknown;
 }
 
 interface ResponseMeta {
@@ -153,6 +155,7 @@ export function createCore<Paths extends {}>(
   accept: string,
 ): Client<Paths> {
   const { secrets } = context;
+  const normalize = context.normalizeJson ?? ((value: unknown) => value);
   const inner = createClient<Paths>({
     baseUrl: options.baseUrl,
     fetch,
@@ -192,7 +195,7 @@ export function createCore<Paths extends {}>(
     // The hot path: a JSON success parses like openapi-fetch itself would, and nothing else.
     if (response.ok && raw && mediaType === "application/json") {
       try {
-        return { data: JSON.parse(raw) as unknown, response };
+        return { data: normalize(JSON.parse(raw)), response };
       } catch {
         // described below, with everything an error needs
       }
@@ -207,7 +210,7 @@ export function createCore<Paths extends {}>(
     let value: unknown;
     if (mediaType && isJson(mediaType)) {
       try {
-        value = JSON.parse(raw);
+        value = normalize(JSON.parse(raw));
       } catch (error) {
         if (!response.ok) return { error: raw, response };
         throw new VeeamApiError(

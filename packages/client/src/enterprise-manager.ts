@@ -12,6 +12,7 @@ import {
   type CommonClientOptions,
 } from "./core.js";
 import { VeeamApiError } from "./errors.js";
+import { toSchemaCasing } from "./casing.js";
 import { xmlDecoder } from "./xml.js";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
@@ -20,7 +21,10 @@ const NO_AUTH = new Set(["/", "/sessionMngr/"]);
 export interface EnterpriseManagerClientOptions extends CommonClientOptions {
   /** Credentials (the client logs on when needed) or an existing logon session id. */
   auth: { username: string; password: string; version?: string } | { sessionId: string };
-  /** What to ask for with `Accept`. Either way the data has the same (JSON) shape. Default "json". */
+  /**
+   * What to ask for with `Accept`. Either way the data has the same (JSON) shape, the types' names:
+   * EM 13's camelCase JSON is renamed to them. Default "json".
+   */
   format?: "json" | "xml";
 }
 
@@ -114,7 +118,7 @@ class EnterpriseManagerSession {
     this.secrets.addSessionId(id);
     try {
       // Only the id: the DELETE goes to our own baseUrl, never to a host the body names.
-      this.href = (JSON.parse(raw) as { Href?: string }).Href?.split("/").pop();
+      this.href = (toSchemaCasing(JSON.parse(raw)) as { Href?: string }).Href?.split("/").pop();
     } catch {
       this.href = undefined;
     }
@@ -171,7 +175,12 @@ export function createEnterpriseManagerClient(options: EnterpriseManagerClientOp
   const client = createCore<paths>(
     options,
     fetch,
-    { api: "enterprise-manager", secrets, decodeXml: xmlDecoder("enterprise-manager") },
+    {
+      api: "enterprise-manager",
+      secrets,
+      decodeXml: xmlDecoder("enterprise-manager"),
+      normalizeJson: toSchemaCasing,
+    },
     [
       credentialMiddleware({
         skip: (schemaPath) => NO_AUTH.has(schemaPath),
