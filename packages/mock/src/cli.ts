@@ -17,6 +17,7 @@ const HELP = `veeam-mock ${VERSION}: Prism ${PRISM_VERSION} mock servers for the
 
 Usage:
   veeam-mock [--api ${NAMES}|all] [--port N] [--host H] [--dynamic]
+             [--em-json-case pascal|camel]
   veeam-mock proxy --api ${NAMES} --upstream URL [--port N] [--errors] [--insecure]
 
 Mock (default): answers from the bundled specs' examples.
@@ -29,6 +30,9 @@ Mock (default): answers from the bundled specs' examples.
                   with --api all, ${FIRST?.alias ?? "the first"} takes N${SECOND ? `, ${SECOND.alias} N+1 and so on` : ""})
   --host H        address to listen on (default: 127.0.0.1)
   --dynamic       generate JSON bodies from the schemas instead of the examples (XML stays examples)
+  --em-json-case pascal|camel
+                  Enterprise Manager's JSON member names: pascal (default) answers as EM 12 and
+                  earlier (the schema's names, JobUid), camel as EM 13 (jobUid, creationTimeUTC)
   --cors          add CORS headers and answer preflights (the real servers do not)
 
 Proxy: Prism's validation proxy in front of a real server; every answer is checked against the
@@ -118,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: "string" },
       host: { type: "string" },
       dynamic: { type: "boolean" },
+      "em-json-case": { type: "string" },
       cors: { type: "boolean" },
       upstream: { type: "string" },
       errors: { type: "boolean" },
@@ -142,6 +147,11 @@ async function main(argv: string[]): Promise<number> {
     for (const flag of ["upstream", "errors", "insecure"] as const)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} is for "veeam-mock proxy"`);
   if (proxy && values.dynamic) throw new UsageError(`--dynamic is for the mock, not the proxy`);
+  const emJsonCase = values["em-json-case"];
+  if (emJsonCase !== undefined && emJsonCase !== "pascal" && emJsonCase !== "camel")
+    throw new UsageError(`--em-json-case must be "pascal" or "camel", not "${emJsonCase}"`);
+  if (proxy && emJsonCase !== undefined)
+    throw new UsageError(`--em-json-case is for the mock, not the proxy (the upstream answers as it does)`);
 
   const selected = apiName(values.api, !proxy);
   const port = portOf(values.port);
@@ -184,6 +194,7 @@ async function main(argv: string[]): Promise<number> {
       port,
       host,
       dynamic: values.dynamic,
+      ...(emJsonCase !== undefined ? { emJsonCase } : {}),
       cors: values.cors,
       onExchange: report.log,
       prismLog,

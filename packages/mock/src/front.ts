@@ -12,9 +12,12 @@
 // - XML with --dynamic: Prism cannot generate XML from a schema; XML always comes from the
 //   examples (`Prefer: dynamic=false`).
 // - Prism's XML "body must be object" findings are dropped from `sl-violations`.
+// - camelJson (`--em-json-case camel`, an API whose JSON also comes camelCased): JSON bodies
+//   re-cased to EM 13's camelCase member names (camelKey from @veeam-sessions/spec/casing).
 // As a proxy it changes nothing but a missing Accept (so the server picks, not Prism).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { isJsonMediaType, isXmlMediaType, type MediaProfile } from "@veeam-sessions/spec";
+import { toCamel } from "@veeam-sessions/spec/casing";
 import type { ApiName } from "./spec.js";
 import { isXml, negotiate, withPreference } from "./negotiate.js";
 import { dropXmlBodyFindings, parseViolations, type Violation } from "./violations.js";
@@ -40,6 +43,8 @@ export interface FrontOptions {
   dynamic: boolean;
   /** What the API's document offers (negotiation, problem+json errors, twins). */
   profile: MediaProfile;
+  /** Answer JSON with camelCase member names (mock mode; EM 13). */
+  camelJson?: boolean;
   /** XML example body → JSON twin. */
   twins: Map<string, string>;
   onExchange?: ((exchange: Exchange) => void) | undefined;
@@ -58,6 +63,11 @@ const HOP_BY_HOP = new Set([
   "te",
   "trailer",
 ]);
+
+function isJsonType(mediaType: string | undefined): boolean {
+  const essence = mediaType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return essence === "application/json" || essence.endsWith("+json");
+}
 
 export function createFront(options: FrontOptions): http.Server & { agent: http.Agent } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -127,6 +137,13 @@ export function createFront(options: FrontOptions): http.Server & { agent: http.
             if (twin !== undefined) {
               body = Buffer.from(twin);
               mediaType = "application/json";
+            }
+          }
+          if (mock && options.camelJson && isJsonType(mediaType) && body.length > 0) {
+            try {
+              body = Buffer.from(JSON.stringify(toCamel(JSON.parse(body.toString("utf8"))), null, 2));
+            } catch {
+              // not JSON after all: passed on as Prism sent it
             }
           }
           const violations = dropXmlBodyFindings(parseViolations(answer.headers["sl-violations"]), xml, "response");

@@ -50,6 +50,13 @@ interface CommonOptions {
 export interface MockOptions extends CommonOptions {
   /** Generate JSON bodies from the schemas (json-schema-faker) instead of the examples. XML always comes from examples. */
   dynamic?: boolean;
+  /**
+   * Enterprise Manager's JSON member names: `"pascal"` (default) answers as EM 12 and earlier,
+   * with the schema's names (`JobUid`); `"camel"` as EM 13 (`jobUid`, `creationTimeUTC`, `uid`).
+   * XML is the same either way. Ignored for an API whose spec declares no camelCase JSON
+   * (`x-veeam-json-casing`).
+   */
+  emJsonCase?: "pascal" | "camel";
 }
 
 export interface ProxyOptions extends CommonOptions {
@@ -89,6 +96,9 @@ export interface MockServer {
 export async function startMock(options: MockOptions): Promise<MockServer> {
   const source = loadSpec(known(options.api));
   const { doc, basePath } = rebase(source);
+  const emJsonCase = options.emJsonCase ?? "pascal";
+  if (emJsonCase !== "pascal" && emJsonCase !== "camel")
+    throw new Error(`emJsonCase must be "pascal" or "camel", not "${String(emJsonCase)}"`);
   return start(
     { ...options, api: known(options.api) },
     "mock",
@@ -97,6 +107,7 @@ export async function startMock(options: MockOptions): Promise<MockServer> {
     options.dynamic ? ["--dynamic"] : [],
     {},
     !!options.dynamic,
+    emJsonCase,
   );
 }
 
@@ -143,6 +154,12 @@ function known(api: ApiName): ApiName {
   return found.slug as ApiName;
 }
 
+/** The JSON casings a document declares (`x-veeam-json-casing`, spec/EXTENSIONS.md). */
+function jsonCasings(doc: Record<string, unknown>): string[] {
+  const declared = doc["x-veeam-json-casing"];
+  return Array.isArray(declared) ? declared.filter((c): c is string => typeof c === "string") : [];
+}
+
 async function start(
   options: CommonOptions,
   mode: "mock" | "proxy",
@@ -152,6 +169,7 @@ async function start(
   extra: string[],
   env: NodeJS.ProcessEnv,
   dynamic: boolean,
+  emJsonCase: "pascal" | "camel" = "pascal",
 ): Promise<MockServer> {
   const started = performance.now();
   const { api } = options;
@@ -166,6 +184,7 @@ async function start(
     prismPort: () => prism?.current.port ?? 0,
     dynamic,
     profile,
+    camelJson: emJsonCase === "camel" && jsonCasings(source).includes("camel"),
     twins: profile.twins ? xmlTwins(source) : new Map<string, string>(),
     onExchange: options.onExchange,
     prismExited: () => prism?.trouble ?? prism?.current.exited,
