@@ -4,8 +4,15 @@
 // match). Each answer is cached per (api, operationId, method, path, status, media type).
 import { bodyKind, essence, matchContentKey, type BodyKind } from "./media.js";
 import { bodyIssue, show, type ContractError } from "./reporting.js";
-import type { OperationIndex } from "./spec.js";
-import { declaredStatuses, escapeToken, isObject, responseFor, type Json, type Operation } from "./spec.js";
+import {
+  declaredStatuses,
+  escapeToken,
+  isObject,
+  responseFor,
+  type Json,
+  type Operation,
+  type OperationIndex,
+} from "./spec.js";
 
 /** A recorded response, as the client's `recordTo` writes it (`NAME.meta.json` + the body). */
 export interface RecordedResponse {
