@@ -67,9 +67,9 @@ describe("veeam-contract (process)", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("49 passed, 0 failed, 1 warnings");
     // A later Azure version's page carries a member the contract does not declare yet: drift.
-    expect(lines.filter((l) => !l.startsWith("PASS "))).toEqual([
+    expect(lines.slice(0, -1).filter((l) => !l.startsWith("PASS "))).toEqual([
       expect.stringMatching(
-        /^WARN fixtures\/backup-for-azure\/job-sessions-page-later-version\.body\.json \(listJobSessions 200 application\/json\): \/results\/0 has the property "backupJobInfo", which the schema does not declare \(additionalProperties\)$/,
+        /^WARN fixtures\/backup-for-azure\/job-sessions-page-later-version\.body\.json \(listJobSessions 200 application\/json; charset=utf-8\): \/results\/0 has the property "backupJobInfo", which the schema does not declare \(additionalProperties\)$/,
       ),
     ]);
     expect(lines).toContain(
@@ -299,7 +299,7 @@ describe("the bin shim", () => {
       [join(pkg, "bin", "veeam-contract.js"), "validate", "fixtures/backup-for-azure"],
       { cwd: pkg, encoding: "utf8" },
     );
-    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("8 passed, 0 failed");
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("8 passed, 0 failed, 1 warnings");
     expect(r.status).toBe(0);
   });
 });
