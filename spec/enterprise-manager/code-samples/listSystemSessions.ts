@@ -1,0 +1,10 @@
+import { createEnterpriseManagerClient, unwrap } from "@veeam-sessions/client";
+
+const em = createEnterpriseManagerClient({
+  baseUrl: "https://enterprise-manager.corp.internal:9398/api",
+  auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
+  format: "json", // or "xml": the same typed data
+});
+const data = unwrap(await em.GET("/systemSessions", { params: { query: { format: "Entity" } } }));
+if ("SystemSessions" in data) console.log(data.SystemSessions.length, "sessions");
+else console.log(data.Refs?.map((r) => r.Name));
