@@ -923,7 +923,8 @@ export class Parser {
       }
     }
     if (nil && hasChild) return this.nilWithContent(tagStart);
-    if (plan.nullable && (nil || (!hasAttr && !hasChild))) return null;
+    // Only xsi:nil makes an object null: an empty element is an object with nothing set.
+    if (plan.nullable && nil) return null;
     const fill = plan.fill;
     for (let i = 0; i < fill.length; i++) {
       const f = fill[i]!;
@@ -985,7 +986,8 @@ export class Parser {
       }
     }
     if ((flags & 1) !== 0 && hasChild) return this.nilWithContent(tagStart);
-    if (plan.nullable && ((flags & 1) !== 0 || (flags === 0 && !hasChild))) return null;
+    // Only xsi:nil makes a list null: an empty wrapper (`<Links />`) is an empty list.
+    if (plan.nullable && (flags & 1) !== 0) return null;
     return arr;
   }
 
@@ -1106,7 +1108,10 @@ export class Parser {
         if (next < 0 || !this.s.startsWith("</", next) || trimXml(this.s.slice(this.pos, next)) !== "")
           return this.nilWithContent(this.tagStart);
       }
-      if (nil || (!hasAttr && (this.selfClosing || this.s.startsWith("</", this.pos)))) {
+      // xsi:nil is null; an empty element is null only when no alternative is an object or a
+      // list (those read it as empty, as they would without the null alternative).
+      const empty = !hasAttr && (this.selfClosing || this.s.startsWith("</", this.pos));
+      if (nil || (empty && plan.alts.every((a) => a.k === K_SCALAR || a.k === K_ANY))) {
         this.skipElement();
         return null;
       }

@@ -118,15 +118,17 @@ describe("rule 6: empty elements", () => {
     expect(dec('<s xsi:nil="true"/>')).toEqual({ s: "" });
   });
 
-  it("object -> {} plus defaults; nullable object -> null (attributes make it non-empty)", () => {
+  it("object -> {} plus defaults, nullable or not; only xsi:nil makes a nullable object null", () => {
     expect(dec("<o/>")).toEqual({ o: { d: "dflt" } });
-    expect(dec("<no/>")).toEqual({ no: null });
+    expect(dec("<no/>")).toEqual({ no: {} });
+    expect(dec('<no xsi:nil="true"/>')).toEqual({ no: null });
     expect(dec("<no><x>1</x></no>")).toEqual({ no: { x: "1" } });
   });
 
-  it("wrapped array -> []; nullable wrapped array -> null", () => {
+  it("wrapped array -> [], nullable or not; only xsi:nil makes a nullable list null", () => {
     expect(dec("<w/>")).toEqual({ w: [] });
-    expect(dec("<nw/>")).toEqual({ nw: null });
+    expect(dec("<nw/>")).toEqual({ nw: [] });
+    expect(dec('<nw xsi:nil="true"/>')).toEqual({ nw: null });
     expect(dec("<nw><x>a</x></nw>")).toEqual({ nw: ["a"] });
   });
 

@@ -148,9 +148,15 @@ describe("rule 9: $ref, allOf, oneOf/anyOf", () => {
     expectCode(() => codec.decode(`<Holder><Shape><side>three</side></Shape></Holder>`, "Holder"), "TYPE_MISMATCH");
   });
 
-  it("oneOf with {type: null}: an empty element is null", () => {
-    expect(codec.decode(`<Holder><maybe/></Holder>`, "Holder")).toEqual({ maybe: null });
-    expect(codec.decode(`<Holder><Bird/></Holder>`, "Holder")).toEqual({ maybe: null });
+  it("oneOf with {type: null}: xsi:nil is null; an empty element reads as the object alternative", () => {
+    expect(codec.decode(`<Holder><maybe/></Holder>`, "Holder")).toEqual({ maybe: {} });
+    expect(
+      codec.decode(
+        `<Holder xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><maybe xsi:nil="true"/></Holder>`,
+        "Holder",
+      ),
+    ).toEqual({ maybe: null });
+    expect(codec.decode(`<Holder><Bird/></Holder>`, "Holder")).toEqual({ maybe: {} });
     expect(codec.decode(`<Holder><Bird><tweet>t</tweet></Bird></Holder>`, "Holder")).toEqual({ maybe: { tweet: "t" } });
     expect(codec.decode(`<Holder><Cat><meow>m</meow></Cat></Holder>`, "Holder")).toEqual({ one: { meow: "m" } });
     expect(codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder")).toEqual({ one: { meow: "m" } });
