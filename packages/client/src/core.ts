@@ -19,11 +19,12 @@ export class Secrets {
     // Short ones too: `redact` replaces those as whole words only.
     for (const v of values) if (v) this.values.add(v);
   }
-  /** An EM session id is base64 of the logon session's id, which also appears in URLs: both are secret. */
-  addSessionId(id: string): void {
-    this.add(id);
-    const decoded = Buffer.from(id, "base64").toString("utf8");
-    if (/^[\x20-\x7e]+$/.test(decoded)) this.add(decoded);
+  /**
+   * An EM logon: the `X-RestSvcSessionId` token (opaque; never decoded) and, when known, the
+   * logon session's GUID (`LogonSession.SessionId`), which appears in `/logonSessions/{id}` URLs.
+   */
+  addSessionId(token: string, logonSessionId?: string): void {
+    this.add(token, logonSessionId);
   }
 }
 

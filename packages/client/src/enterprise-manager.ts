@@ -19,8 +19,11 @@ export const SESSION_HEADER = "X-RestSvcSessionId";
 const NO_AUTH = new Set(["/", "/sessionMngr/"]);
 
 export interface EnterpriseManagerClientOptions extends CommonClientOptions {
-  /** Credentials (the client logs on when needed) or an existing logon session id. */
-  auth: { username: string; password: string; version?: string } | { sessionId: string };
+  /**
+   * Credentials (the client logs on when needed) or an existing logon session: its
+   * `X-RestSvcSessionId` token and, to be able to log off, its GUID (`LogonSession.SessionId`).
+   */
+  auth: { username: string; password: string; version?: string } | { sessionId: string; logonSessionId?: string };
   /**
    * What to ask for with `Accept`. Either way the data has the same (JSON) shape, the types' names:
    * EM 13's camelCase JSON is renamed to them. Default "json".
@@ -39,8 +42,8 @@ export type EnterpriseManagerClient = Client<paths> & {
 
 class EnterpriseManagerSession {
   id: string | undefined;
-  /** The logon session's id, from the `Href` of the logon answer. */
-  href: string | undefined;
+  /** The logon session's GUID: `SessionId` of the logon answer (else the last segment of its `Href`). */
+  logonId: string | undefined;
   logons = 0;
   private pending: Promise<string> | undefined;
 
@@ -51,7 +54,8 @@ class EnterpriseManagerSession {
   ) {
     if ("sessionId" in options.auth) {
       this.id = options.auth.sessionId;
-      secrets.addSessionId(this.id);
+      this.logonId = options.auth.logonSessionId;
+      secrets.addSessionId(this.id, this.logonId);
     } else {
       secrets.add(options.auth.password, basic(options.auth.username, options.auth.password));
     }
@@ -115,13 +119,8 @@ class EnterpriseManagerSession {
         this.secrets.values,
       );
     }
-    this.secrets.addSessionId(id);
-    try {
-      // Only the id: the DELETE goes to our own baseUrl, never to a host the body names.
-      this.href = (toSchemaCasing(JSON.parse(raw)) as { Href?: string }).Href?.split("/").pop();
-    } catch {
-      this.href = undefined;
-    }
+    this.logonId = logonSessionIdOf(raw);
+    this.secrets.addSessionId(id, this.logonId);
     this.logons++;
     this.id = id;
     return id;
@@ -130,10 +129,13 @@ class EnterpriseManagerSession {
   async logout(): Promise<void> {
     const id = this.id;
     if (id === undefined) return;
-    const logonId = this.href ?? Buffer.from(id, "base64").toString("utf8");
-    const target = `${this.options.baseUrl}/logonSessions/${encodeURIComponent(logonId)}`;
+    const logonId = this.logonId;
     this.id = undefined;
-    this.href = undefined;
+    this.logonId = undefined;
+    // The header token is opaque: without the logon session's GUID there is nothing to DELETE
+    // (a client given only `auth.sessionId` forgets the session; the server expires it).
+    if (logonId === undefined) return;
+    const target = `${this.options.baseUrl}/logonSessions/${encodeURIComponent(logonId)}`;
     let response: Response;
     try {
       response = await this.fetch(target, {
@@ -160,6 +162,27 @@ class EnterpriseManagerSession {
       );
     }
   }
+}
+
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/**
+ * The logon session's GUID from the JSON logon answer: `SessionId`, else the last segment of
+ * `Href`. Only the id is kept: the DELETE goes to our own baseUrl, never to a host the body names.
+ */
+function logonSessionIdOf(raw: string): string | undefined {
+  let body: { SessionId?: unknown; Href?: unknown; sessionId?: unknown; href?: unknown };
+  try {
+    body = JSON.parse(raw) as typeof body;
+  } catch {
+    return undefined;
+  }
+  if (!body || typeof body !== "object") return undefined;
+  const sessionId = body.SessionId ?? body.sessionId;
+  if (typeof sessionId === "string" && GUID.test(sessionId)) return sessionId;
+  const href = body.Href ?? body.href;
+  const last = typeof href === "string" ? href.split("?")[0]!.split("/").pop() : undefined;
+  return last && GUID.test(last) ? last : undefined;
 }
 
 function basic(username: string, password: string): string {

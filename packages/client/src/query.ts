@@ -80,8 +80,11 @@ export type QueryType =
   | "BackupTaskSession"
   | "ReplicaJobSession"
   | "ReplicaTaskSession"
-  | "CdpReplicaJobSession"
-  | "CdpReplicaTaskSession";
+  | "CdpReplicaSession"
+  | "CdpReplicaTaskSession"
+  | "RestoreSession"
+  | "CloudFailoverSession"
+  | "Task";
 type EntityOf<T extends QueryType> = Schemas[T];
 
 export interface QueryOptions<T extends QueryType> {

@@ -26,6 +26,8 @@ export interface RecordedFixture {
   operationId?: string;
 }
 
+const LOGON_GUID =
+  /SessionId(?:"\s*:\s*"|>)([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})/i;
 const SECRET_JSON = /("(?:SessionId|access_token|refresh_token|mfa_token|Password)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 const SECRET_XML = /(<(SessionId)(?:\s[^>]*)?>)[^<]*(<\/\2>)/g;
 
@@ -69,8 +71,9 @@ export function recordTo(
       for (let n = 2; taken.has(name) || existsSync(join(dir, `${name}.meta.json`)); n++) name = `${base}-${n}`;
       taken.add(name);
       // A logon made through the client: its new session id is a secret from now on.
+      // The header token is opaque; the logon session's GUID (body `SessionId`) is in URLs too.
       const sessionId = response.headers.get("x-restsvcsessionid");
-      if (sessionId) secrets?.addSessionId(sessionId);
+      if (sessionId) secrets?.addSessionId(sessionId, LOGON_GUID.exec(text)?.[1]);
       const meta: RecordedFixture = {
         api,
         method: request.method,

@@ -7,4 +7,4 @@ const em = createEnterpriseManagerClient({
 });
 // GET / needs no logon.
 const entry = unwrap(await em.GET("/"));
-console.log(entry.SupportedVersions?.map((v) => v.Name));
+console.log(entry.SupportedVersions?.SupportedVersions.map((v) => v.Name));

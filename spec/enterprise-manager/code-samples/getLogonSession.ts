@@ -5,5 +5,9 @@ const em = createEnterpriseManagerClient({
   auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
   format: "json", // or "xml": the same typed data
 });
-const data = unwrap(await em.GET("/logonSessions/{SessionId}", { params: { path: { SessionId: "5496707f-c814-47ce-8d6d-110aa03cec03" } } }));
+const data = unwrap(
+  await em.GET("/logonSessions/{SessionId}", {
+    params: { path: { SessionId: "5496707f-c814-47ce-8d6d-110aa03cec03" } },
+  }),
+);
 console.log(data);

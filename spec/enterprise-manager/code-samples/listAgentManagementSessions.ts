@@ -5,6 +5,10 @@ const em = createEnterpriseManagerClient({
   auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
   format: "json", // or "xml": the same typed data
 });
-const data = unwrap(await em.GET("/backupSessions/{ID}/agentManagementSessions", { params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" }, query: { format: "Entity" } } }));
+const data = unwrap(
+  await em.GET("/backupSessions/{ID}/agentManagementSessions", {
+    params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" }, query: { format: "Entity" } },
+  }),
+);
 if ("BackupJobSessions" in data) console.log(data.BackupJobSessions.length, "sessions");
 else console.log(data.Refs?.map((r) => r.Name));

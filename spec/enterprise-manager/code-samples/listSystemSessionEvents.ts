@@ -5,5 +5,7 @@ const em = createEnterpriseManagerClient({
   auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
   format: "json", // or "xml": the same typed data
 });
-const data = unwrap(await em.GET("/systemSessions/{ID}/events", { params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" } } }));
+const data = unwrap(
+  await em.GET("/systemSessions/{ID}/events", { params: { path: { ID: "6b872a71-51e8-437a-8d45-5c6494b92f3f" } } }),
+);
 console.log(data);

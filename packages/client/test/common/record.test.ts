@@ -60,6 +60,8 @@ describe("recordTo()", () => {
     // A logon made through the client is recorded too: its SessionId must not be.
     const logon = await em1.POST("/sessionMngr/", { headers: { Authorization: basic } });
     const sessionId = logon.response.headers.get("x-restsvcsessionid")!;
+    const logonGuid = (logon.data as { SessionId: string }).SessionId;
+    expect(logonGuid).toMatch(/^15a3fc97-/);
     await em1.GET("/backupSessions/{ID}", { params: { path: { ID: "a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6" } } });
     const az1 = createBackupForAzureClient({
       baseUrl: `${servers.az.url}/api/v1`,
@@ -78,7 +80,7 @@ describe("recordTo()", () => {
       EM_PASSWORD,
       AZ_PASSWORD,
       sessionId,
-      Buffer.from(sessionId, "base64").toString(),
+      logonGuid,
       basic,
       "access-",
       "refresh-",

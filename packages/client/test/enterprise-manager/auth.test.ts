@@ -41,7 +41,7 @@ describe("Enterprise Manager logon", () => {
   it("does not log on for the entry point", async () => {
     const c = client();
     const { data } = await c.GET("/");
-    expect(data?.SupportedVersions?.map((v) => v.Name)).toEqual(["v1_5", "v1_6", "v1_7"]);
+    expect(data?.SupportedVersions?.SupportedVersions.map((v) => v.Name)).toEqual(["v1_5", "v1_6", "v1_7"]);
     expect(em.requests.map((r) => r.url)).toEqual(["/api/"]);
   });
 
@@ -109,7 +109,10 @@ describe("Enterprise Manager logon", () => {
     const [sid] = [...em.sessions].slice(-1);
     await c.logout();
     const del = em.requests.find((r) => r.method === "DELETE")!;
-    expect(del.url).toBe(`/api/logonSessions/${Buffer.from(sid!, "base64").toString()}`);
+    // The GUID from the logon answer's SessionId, never a decoding of the header token.
+    expect(del.url).toBe(`/api/logonSessions/${em.guids.get(sid!)}`);
+    expect(del.url).toMatch(/\/logonSessions\/15a3fc97-0325-4119-b789-\d{12}$/);
+    expect(del.url).not.toContain(Buffer.from(sid!, "base64").toString("hex"));
     expect(em.sessions.has(sid!)).toBe(false);
     await c.GET("/replicaSessions");
     expect(c.logons).toBe(2);

@@ -17,7 +17,8 @@ beforeEach(() => {
   em.override = undefined;
 });
 
-const ops = operations(loadSpec("enterprise-manager")).filter((o) => o.operationId !== "logOff");
+// Operations that answer with a body (logOff and deleteTask answer 204).
+const ops = operations(loadSpec("enterprise-manager")).filter((o) => o.status !== 204);
 const basic = `Basic ${Buffer.from(`${EM_USER}:${EM_PASSWORD}`).toString("base64")}`;
 
 function init(path: string, operationId: string) {
@@ -48,7 +49,7 @@ describe("Enterprise Manager: the same typed data in XML and JSON", () => {
     const sameSession = (v: unknown) =>
       JSON.parse(
         JSON.stringify(v)
-          .replace(/44cfbdbe-5a95-4156-8867-\w{12}/g, "ID")
+          .replace(/15a3fc97-0325-4119-b789-\w{12}/g, "ID")
           .replace(/"SessionId":"[^"]+"/, '"SessionId":"S"'),
       );
     expect(sameSession(fromXml.data)).toEqual(sameSession(fromJson.data));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from "vitest";
 // Real HTTP servers on 127.0.0.1 that behave like Enterprise Manager and Backup for Azure on
 // the points the client cares about: auth, media types, status codes, paging. Bodies are the
 // spec's examples. Each test file starts its own.
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { example, loadSpec, operations } from "./spec.js";
@@ -64,6 +65,8 @@ export interface FakeEnterpriseManager extends Handle {
   /** Forget every session: the next calls get 401 as after 15 idle minutes. */
   expireSessions(): void;
   sessions: Set<string>;
+  /** token → the logon session's GUID (the body's `SessionId`, what DELETE /logonSessions/{id} takes) */
+  guids: Map<string, string>;
   override?: Override;
 }
 
@@ -71,7 +74,13 @@ export async function startEnterpriseManager(): Promise<FakeEnterpriseManager> {
   const doc = loadSpec("enterprise-manager");
   const ops = operations(doc);
   let counter = 0;
-  const state = { logons: 0, sessions: new Set<string>(), override: undefined as Override | undefined };
+  const state = {
+    logons: 0,
+    sessions: new Set<string>(),
+    /** token → logon session GUID */
+    guids: new Map<string, string>(),
+    override: undefined as Override | undefined,
+  };
   const errorBody = (status: number, wantsJson: boolean) =>
     wantsJson ? example(doc, `Error${status}`) : example(doc, `Error${status}.xml`);
 
@@ -89,13 +98,13 @@ export async function startEnterpriseManager(): Promise<FakeEnterpriseManager> {
         return send(res, 401, mt, errorBody(401, wantsJson), { "www-authenticate": 'Basic Realm="RestSvc"' });
       }
       state.logons++;
-      const guid = `44cfbdbe-5a95-4156-8867-${String(++counter).padStart(12, "0")}`;
-      const sessionId = Buffer.from(guid).toString("base64");
+      // As a real server: the body's SessionId is the logon session's GUID, the header an
+      // opaque token unrelated to it (logging_on.md: `O9Msj3rq7EGUhtSMBQx+mw==`).
+      const guid = `15a3fc97-0325-4119-b789-${String(++counter).padStart(12, "0")}`;
+      const sessionId = randomBytes(16).toString("base64");
       state.sessions.add(sessionId);
-      const replace = (text: string) =>
-        text
-          .replace(/44cfbdbe-5a95-4156-8867-91f069b7c2cc/g, guid)
-          .replace(/NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj/g, sessionId);
+      state.guids.set(sessionId, guid);
+      const replace = (text: string) => text.replace(/15a3fc97-0325-4119-b789-5c0367c6c565/g, guid);
       const value = op.examples[mt];
       const out = typeof value === "string" ? replace(value) : JSON.parse(replace(JSON.stringify(value)));
       return send(res, 201, mt, out, {
@@ -109,17 +118,20 @@ export async function startEnterpriseManager(): Promise<FakeEnterpriseManager> {
         return send(res, 401, mt, errorBody(401, wantsJson), { "www-authenticate": 'Basic Realm="RestSvc"' });
       }
       if (op.operationId === "logOff") {
+        if (path !== `/logonSessions/${state.guids.get(sid)}`) return send(res, 404, mt, errorBody(404, wantsJson));
         state.sessions.delete(sid);
         res.writeHead(204).end();
         return;
       }
     }
     if (path.includes("00000000-0000-0000-0000-000000000000")) return send(res, 404, mt, errorBody(404, wantsJson));
+    if (op.status === 204) return void res.writeHead(204).end();
     send(res, op.status, mt, op.examples[mt]);
   });
   return Object.defineProperties(handle, {
     logons: { get: () => state.logons },
     sessions: { value: state.sessions },
+    guids: { value: state.guids },
     expireSessions: { value: () => state.sessions.clear() },
     override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
   }) as FakeEnterpriseManager;
