@@ -31,6 +31,29 @@ const CALLS: Record<string, { path?: Record<string, string>; query?: Record<stri
   getCdpReplicaTaskSession: { path: { ID } },
   querySessions: { query: { type: "BackupJobSession", format: "Entities" } },
   getTask: { path: { ID: "task-42" } },
+  listLogonSessions: {},
+  getLogonSession: { path: { SessionId: "5496707f-c814-47ce-8d6d-110aa03cec03" } },
+  listAllBackupTaskSessions: {},
+  listAgentBackupSessions: {},
+  listAgentManagementSessions: { path: { ID } },
+  listNasBackupSessions: {},
+  listNasJobBackupSessions: { path: { ID } },
+  listAllReplicaTaskSessions: {},
+  listCdpReplicaSessions: {},
+  listCdpPolicySessions: { path: { ID } },
+  listCdpReplicaTaskSessions: { path: { ID } },
+  listAllCdpReplicaTaskSessions: {},
+  listRestoreSessions: {},
+  getRestoreSession: { path: { ID } },
+  listSystemSessions: {},
+  getSystemSession: { path: { ID } },
+  listSystemSessionEvents: { path: { ID } },
+  listCloudFailoverSessions: {},
+  getCloudFailoverSession: { path: { ID } },
+  listTasks: {},
+  deleteTask: { path: { ID: "task-42" } },
+  // The server reads query parameters case-insensitively; the mock must accept what it accepts.
+  getQueryService: {},
 };
 const AUTH_OPS = ["logOn", "logOff"]; // the client runs these itself: tested below
 
@@ -203,10 +226,26 @@ describe("auth, media types and paths, raw", () => {
     ]);
   });
 
-  it("a value outside its enum → 400 as well", async () => {
-    const response = await fetch(`${mock.url}/query?type=Nope`, { headers: { "x-restsvcsessionid": SESSION_ID } });
+  it("a value outside its pattern → 400 as well", async () => {
+    const response = await fetch(`${mock.url}/query?type=No%20pe`, { headers: { "x-restsvcsessionid": SESSION_ID } });
     expect(response.status).toBe(400);
     expect(await response.text()).toBe(errorExample(doc, "/query", "GET", 400)["application/xml"]);
+  });
+
+  it("accepts what a real server accepts: lower-case type/format/sort and quoted filter values", async () => {
+    const headers = { accept: "application/json", "x-restsvcsessionid": SESSION_ID };
+    const query = new URLSearchParams({
+      type: "backupjobsession",
+      format: "entities",
+      sortDesc: "creationtime",
+      filter: 'CreationTime>="2025-08-15T06:00:00Z";JobName=="Backup Job 1"',
+    });
+    const response = await fetch(`${mock.url}/query?${query}`, { headers });
+    expect(response.status).toBe(200);
+    const task = await fetch(`${mock.url}/query?type=BackupTaskSession&sortAsc=VmDisplayName`, { headers });
+    expect(task.status).toBe(200);
+    const entity = await fetch(`${mock.url}/backupSessions/${ID}?format=entity`, { headers });
+    expect(entity.status).toBe(200);
   });
 
   it("Prism's __code and __example query parameters work like Prefer", async () => {
