@@ -97,6 +97,33 @@ describe("Enterprise Manager: operations", () => {
     },
   );
 
+  it("every operation, parameter and schema names the reference page it follows (x-veeam-reference)", () => {
+    for (const { method, path, op } of ops) {
+      expect(op["x-veeam-reference"], `${method} ${path}`).toMatch(/\.md\b/);
+    }
+    const components = doc.components as Record<string, Record<string, Json>>;
+    for (const [name, schema] of Object.entries(components.schemas!)) {
+      expect(schema["x-veeam-reference"], `schema ${name}`).toMatch(/\.md\b/);
+    }
+    for (const [name, parameter] of Object.entries(components.parameters ?? {})) {
+      if (["ID", "Page", "PageSize", "StopAction", "ApiVersion"].includes(name)) continue;
+      expect(parameter["x-veeam-reference"], `parameter ${name}`).toMatch(/\.md\b/);
+    }
+  });
+
+  it("request parameters the server reads case-insensitively have no enum", () => {
+    for (const { method, path, op } of ops) {
+      for (const p of (op.parameters ?? []) as Json[]) {
+        const parameter = deref(doc, p);
+        if (parameter.in !== "query" || parameter.name === "action") continue;
+        expect(
+          deref(doc, parameter.schema as Json).enum,
+          `${method} ${path} ${String(parameter.name)}`,
+        ).toBeUndefined();
+      }
+    }
+  });
+
   it("authenticates as Enterprise Manager does: none for /, Basic for logon, the session id elsewhere", () => {
     expect(doc.security).toEqual([{ RestSvcSessionId: [] }, { RestSvcSessionCookie: [] }]);
     const schemes = (doc.components as Json).securitySchemes as Record<string, Json>;
