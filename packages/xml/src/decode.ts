@@ -835,7 +835,6 @@ export class Parser {
     const tagStart = this.tagStart;
     const obj: Obj = {};
     let nil = false;
-    let hasAttr = false;
     const count = this.aCount;
     for (let i = 0; i < count; i++) {
       if (this.aNs[i]) continue;
@@ -848,7 +847,6 @@ export class Parser {
         }
         continue;
       }
-      hasAttr = true;
       const e = plan.attrs.get(local);
       if (e !== undefined && e.ns === uri) {
         if (this.aColon[i]! < 0) plan.attrHint[i] = e.name;
@@ -859,7 +857,6 @@ export class Parser {
         this.fail("UNKNOWN_NODE", `unexpected attribute ${this.aQ[i]} on ${this.elementLabel()}`, this.aPos[i]);
       }
     }
-    let hasChild = false;
     if (this.selfClosing) {
       this.closeSelf();
     } else {
@@ -871,7 +868,6 @@ export class Parser {
           this.endTag();
           break;
         }
-        hasChild = true;
         // Predict: the same entry again (array items), else one of the next two in schema order.
         let e: ChildEntry | undefined;
         if (last >= 0 && order[last]!.repeated && this.isNamed(order[last]!.name)) {
@@ -953,7 +949,6 @@ export class Parser {
     const tagStart = this.tagStart;
     const flags = this.attrFlags();
     const arr: unknown[] = [];
-    let hasChild = false;
     if (this.selfClosing) {
       this.closeSelf();
     } else {
@@ -965,7 +960,6 @@ export class Parser {
           this.endTag();
           break;
         }
-        hasChild = true;
         let e: ItemEntry | undefined;
         if (guess !== undefined && this.isNamed(guess.name)) {
           e = guess;
