@@ -65,7 +65,7 @@ function options(argv: string[]): Options | undefined {
   };
 }
 
-const utc = (iso: string | undefined) => (iso ? iso.replace("T", " ").replace(/(\.\d+)?Z$/, "Z") : "-");
+const utc = (iso: string | null | undefined) => (iso ? iso.replace("T", " ").replace(/(\.\d+)?Z$/, "Z") : "-");
 
 async function report(o: Options): Promise<void> {
   const em = createEnterpriseManagerClient({
@@ -81,7 +81,7 @@ async function report(o: Options): Promise<void> {
       {
         JobName: string;
         CreationTimeUTC: string;
-        EndTimeUTC?: string;
+        EndTimeUTC?: string | null;
         State: string;
         Result: string;
         UID: string;
