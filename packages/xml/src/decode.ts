@@ -857,6 +857,7 @@ export class Parser {
         this.fail("UNKNOWN_NODE", `unexpected attribute ${this.aQ[i]} on ${this.elementLabel()}`, this.aPos[i]);
       }
     }
+    let hasChild = false;
     if (this.selfClosing) {
       this.closeSelf();
     } else {
@@ -868,6 +869,7 @@ export class Parser {
           this.endTag();
           break;
         }
+        hasChild = true;
         // Predict: the same entry again (array items), else one of the next two in schema order.
         let e: ChildEntry | undefined;
         if (last >= 0 && order[last]!.repeated && this.isNamed(order[last]!.name)) {
@@ -949,6 +951,7 @@ export class Parser {
     const tagStart = this.tagStart;
     const flags = this.attrFlags();
     const arr: unknown[] = [];
+    let hasChild = false;
     if (this.selfClosing) {
       this.closeSelf();
     } else {
@@ -960,6 +963,7 @@ export class Parser {
           this.endTag();
           break;
         }
+        hasChild = true;
         let e: ItemEntry | undefined;
         if (guess !== undefined && this.isNamed(guess.name)) {
           e = guess;
