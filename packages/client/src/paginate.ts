@@ -61,9 +61,7 @@ export async function* paginate(
     ) as { results?: unknown[]; totalCount?: number | null };
     const results = page.results ?? [];
     if (results.length === 0) return;
-    // The spec's type: openapi-fetch's Readable<> maps an open enum's `string & {}` member into an
-    // object of String's methods (openapi-ts/openapi-typescript#2765); the values are strings.
-    yield* results as unknown as JobSession[];
+    yield* results;
     offset += results.length;
     if (typeof page.totalCount === "number" && offset >= page.totalCount) return;
   }

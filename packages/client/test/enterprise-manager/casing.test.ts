@@ -10,9 +10,11 @@ import { deref, loadSpec, operations } from "../helpers/spec.js";
 
 const doc = loadSpec("enterprise-manager");
 const ops = operations(doc).filter((o) => o.examples["application/json"] !== undefined);
-const LOGON_GUID = "44cfbdbe-5a95-4156-8867-91f069b7c2cc";
 const TOKEN = "dG9rZW4tZnJvbS1lbS0xMw==";
 const error404 = deref(doc, doc.components.examples.Error404).value as Record<string, unknown>;
+// The logon session's GUID, as the logon example the server sends carries it.
+const LOGON_GUID = (ops.find((o) => o.operationId === "logOn")!.examples["application/json"] as { SessionId: string })
+  .SessionId;
 
 let server: http.Server;
 let base: string;
