@@ -61,7 +61,7 @@ describe("failed-sessions-report against the mock", () => {
         "POST /api/sessionMngr/ 201",
         "GET /api/query 200",
         "GET /api/query 200",
-        "DELETE /api/logonSessions/44cfbdbe-5a95-4156-8867-91f069b7c2cc 204",
+        "DELETE /api/logonSessions/15a3fc97-0325-4119-b789-5c0367c6c565 204",
       ]);
       expect(exchanges[1]!.mediaType).toBe(`application/${format}`);
       const q = new URL(exchanges[1]!.url, mock.origin).searchParams;
