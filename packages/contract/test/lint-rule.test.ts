@@ -266,8 +266,8 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
     expect(lint(dir).out).toMatch(/UNKNOWN_NODE: unexpected element \{urn:example:sessions\}Colour/);
   });
 
-  it("without the built codec: `redocly bundle` still works, and the XML rule fails instead of passing", () => {
-    // The plugin alone, with ajv but no @veeam-sessions/xml to import (a fresh clone before `build`).
+  it("without the built contract package: `redocly bundle` still works, and both rules fail instead of passing", () => {
+    // The plugin alone, with ajv but no built @veeam-sessions/contract to import (a fresh clone before `build`).
     const alone = mkdtempSync(join(tmpdir(), "veeam-plugin-"));
     mkdirSync(join(alone, "node_modules"));
     copyFileSync(plugin, join(alone, "veeam-plugin.mjs"));
@@ -293,7 +293,8 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
     const r = lint(dir);
     expect(r.status).toBe(1);
     expect(problems(r.out), r.out).toEqual([
-      expect.stringMatching(/veeam\/xml-examples-valid\s+Cannot check XML examples: @veeam-sessions\/xml is not built/),
+      expect.stringMatching(/veeam\/xml-examples-valid\s+Cannot check examples: @veeam-sessions\/contract is not built/),
+      expect.stringMatching(/veeam\/json-examples-valid\s+Cannot check examples: @veeam-sessions\/contract is not built/),
     ]);
   });
 });
