@@ -293,8 +293,12 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
     const r = lint(dir);
     expect(r.status).toBe(1);
     expect(problems(r.out), r.out).toEqual([
-      expect.stringMatching(/veeam\/xml-examples-valid\s+Cannot check examples: @veeam-sessions\/contract is not built/),
-      expect.stringMatching(/veeam\/json-examples-valid\s+Cannot check examples: @veeam-sessions\/contract is not built/),
+      expect.stringMatching(
+        /veeam\/xml-examples-valid\s+Cannot check examples: @veeam-sessions\/contract is not built/,
+      ),
+      expect.stringMatching(
+        /veeam\/json-examples-valid\s+Cannot check examples: @veeam-sessions\/contract is not built/,
+      ),
     ]);
   });
 });
