@@ -117,7 +117,7 @@ async function pass(
       signal,
     });
     for (const entry of log?.log ?? [])
-      console.log(`    ${entry.logTime}  ${entry.status.padEnd(7)}  ${entry.message}`);
+      console.log(`    ${entry.logTime}  ${String(entry.status).padEnd(7)}  ${entry.message}`);
     if (!log?.log?.length) console.log("    (no log entries)");
   }
   const repeats = listed - seen.size;
