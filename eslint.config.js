@@ -26,6 +26,8 @@ export default tseslint.config(
             "packages/*/redocly/*.mjs",
             "packages/*/redocly/*.d.mts",
             "spec/scripts/*.mjs",
+            "spec/lib/*.mjs",
+            "spec/lib/*.d.mts",
           ],
           // Default is 8; the globs above match a dozen small scripts.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32,

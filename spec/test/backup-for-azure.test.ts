@@ -343,9 +343,10 @@ describe("backup-for-azure: document", () => {
       for (const key of ["x-since", "x-until"] as const) {
         if (!(key in node)) continue;
         expect(versions, `${at} ${key}`).toContain(node[key]);
-        expect(String(node.description ?? ""), `${at}: a description line names the version`).toContain(
-          String(node[key]),
-        );
+        expect(
+          typeof node.description === "string" ? node.description : "",
+          `${at}: a description line names the version`,
+        ).toContain(String(node[key]));
         marked.push(at);
       }
       for (const [k, v] of Object.entries(node)) walk(v, `${at}.${k}`);

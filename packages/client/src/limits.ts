@@ -69,7 +69,7 @@ export function limitBody(response: Response, max: number): Response {
     void response.body.cancel().catch(() => undefined);
     throw tooLarge(max, `Content-Length ${length}`);
   }
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   let seen = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -117,7 +117,7 @@ export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | unde
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });

@@ -76,7 +76,7 @@ export function guardedFetch(base: typeof globalThis.fetch, options: GuardOption
         redirect: "manual",
         signal: request.signal,
         ...(body ? { duplex: "half" } : {}),
-      } as RequestInit);
+      });
       response = await base(request);
     }
     if (response.redirected && new URL(response.url).origin !== options.origin) {

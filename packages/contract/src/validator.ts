@@ -195,7 +195,7 @@ class ApiContract implements LookupDocument {
   /** A schema object's `properties` as a body in `casing` names them. */
   propertyNames(node: Json, casing: JsonCasing): Map<string, [string, unknown]> {
     let byCasing = this.names.get(node);
-    if (byCasing === undefined) this.names.set(node, (byCasing = new Map()));
+    if (byCasing === undefined) this.names.set(node, (byCasing = new Map<string, Map<string, [string, unknown]>>()));
     let map = byCasing.get(casing);
     if (map === undefined) {
       map = new Map();

@@ -9,6 +9,8 @@
 //   passes it but fails `strict` is drift, reported as warnings.
 // Every derived object keeps the spec pointer of the object it came from (`locations`), so
 // messages point into the spec as written.
+// Schemas are plain JSON (`any` values inside): copying them returns what it was given.
+/* eslint-disable @typescript-eslint/no-unsafe-return */
 import { camelKey } from "@veeam-sessions/spec/casing";
 import type { Locations } from "./ajv.js";
 import { isObject, type Json } from "./spec.js";

@@ -20,7 +20,7 @@ export type { ApiName };
 export const APIS: readonly ApiName[] = apiNames();
 
 // Walks the bundled documents as loosely typed JSON (`any` values), so the no-unsafe-* rules are off here.
-/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export { specPath } from "@veeam-sessions/spec";

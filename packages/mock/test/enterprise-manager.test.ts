@@ -245,7 +245,7 @@ describe("auth, media types and paths, raw", () => {
       sortDesc: "creationtime",
       filter: 'CreationTime>="2025-08-15T06:00:00Z";JobName=="Backup Job 1"',
     });
-    const response = await fetch(`${mock.url}/query?${query}`, { headers });
+    const response = await fetch(`${mock.url}/query?${query.toString()}`, { headers });
     expect(response.status).toBe(200);
     const task = await fetch(`${mock.url}/query?type=BackupTaskSession&sortAsc=VmDisplayName`, { headers });
     expect(task.status).toBe(200);

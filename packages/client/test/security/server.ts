@@ -27,7 +27,7 @@ export async function probe(): Promise<Probe> {
     host: "",
     seen: [],
     handle: (_req, res) => void res.writeHead(404).end(),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
