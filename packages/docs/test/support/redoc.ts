@@ -26,13 +26,7 @@ export async function navOperations(page: Page): Promise<NavOperation[]> {
   const groups = page.locator(GROUP);
   const count = await groups.count();
   for (let i = 0; i < count; i++) {
-    const group = groups.nth(i);
-    await group.locator(":scope > a").click();
-    await group
-      .locator(OPERATION)
-      .first()
-      .waitFor({ timeout: 5_000 })
-      .catch(() => undefined);
+    await expand(groups.nth(i));
     const items = await page.locator(`${MENU} ${OPERATION}`).evaluateAll((elements) =>
       elements.map((element) => ({
         label: element.querySelector("[data-text]")?.getAttribute("data-text") ?? element.textContent?.trim() ?? "",
@@ -42,6 +36,27 @@ export async function navOperations(page: Page): Promise<NavOperation[]> {
     for (const item of items) found.set(item.href, item);
   }
   return [...found.values()];
+}
+
+/**
+ * Open a tag group in the side navigation and wait until its operations show. A click toggles
+ * the group, and one that lands before Redoc has hydrated does nothing: so look at the chevron
+ * before clicking, and click again only if the group is still closed after a while.
+ */
+async function expand(group: Locator): Promise<void> {
+  const operation = group.locator(OPERATION).first();
+  const open = group.locator(':scope > a [data-component-name="icons/ChevronDownIcon/ChevronDownIcon"]');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (await operation.isVisible()) return;
+    if ((await open.count()) === 0) await group.locator(":scope > a").click();
+    try {
+      await operation.waitFor({ state: "visible", timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 /** Show one operation (by its nav href, `#/…`) and return its section. */
