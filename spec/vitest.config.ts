@@ -1,5 +1,11 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"] },
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Tests wait for events (a line printed, a port answering); these bounds only end a test
+    // that will never finish, so they are generous: shared CI machines run many suites at once.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+  },
 });

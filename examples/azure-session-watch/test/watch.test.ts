@@ -78,7 +78,16 @@ describe("azure-session-watch against the mock", () => {
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    while ((out.match(/sessions? printed/g) ?? []).length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait for the third poll's line itself (an event), not for a time.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if ((out.match(/sessions? printed/g) ?? []).length < 3) return;
+        child.stdout.off("data", check);
+        resolve();
+      };
+      child.stdout.on("data", check);
+      check();
+    });
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     const lines = out.trimEnd().split("\n");

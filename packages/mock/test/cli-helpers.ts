@@ -10,7 +10,7 @@ export interface RunningCli {
   output(): string;
   /** Resolves with the first match of `pattern` in the output. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Resolves with the exit code (or signal). */
+  /** Resolves with the exit code (or signal) once the process has exited and its output is read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -28,13 +28,14 @@ export function runCli(args: string[]): RunningCli {
   child.stdout.on("data", onData);
   child.stderr.on("data", onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
+    // "close", not "exit": it comes after the last output chunk, so nothing printed is missed.
+    child.once("close", (code, signal) => resolve({ code, signal })),
   );
   return {
     child,
     output: () => text,
     exited,
-    waitFor(pattern, timeoutMs = 30_000) {
+    waitFor(pattern, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = pattern.exec(text);
@@ -49,15 +50,14 @@ export function runCli(args: string[]): RunningCli {
           reject(new Error(`no ${pattern} in the output within ${timeoutMs} ms:\n${text}`));
         }, timeoutMs);
         waiters.add(check);
-        void exited.then(() =>
-          setTimeout(() => {
-            if (waiters.has(check)) {
-              waiters.delete(check);
-              clearTimeout(timer);
-              reject(new Error(`the CLI exited before printing ${pattern}:\n${text}`));
-            }
-          }, 50),
-        );
+        void exited.then(() => {
+          check();
+          if (waiters.has(check)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`the CLI exited before printing ${pattern}:\n${text}`));
+          }
+        });
         check();
       });
     },

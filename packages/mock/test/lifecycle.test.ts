@@ -88,10 +88,9 @@ describe("errors", () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const { port } = blocker.address() as AddressInfo;
-    const started = performance.now();
+    // "At once": this message comes from the check that runs before Prism is started (Prism's
+    // own failure would say something else), so no clock is needed to tell.
     await expect(startMock({ api: "enterprise-manager", port })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
-    // "At once": refused before Prism is started (which alone takes seconds); the bound is loose for busy CI machines.
-    expect(performance.now() - started).toBeLessThan(15_000);
     blocker.close();
   });
 

@@ -72,8 +72,8 @@ describe("depth", () => {
 
   it("even with maxDepth lifted, a stack overflow surfaces as an XmlError", () => {
     const xml = deep(100_000);
-    refusedQuickly(() => schemas.decode(xml, "Node", { maxDepth: Number.POSITIVE_INFINITY }), "DEPTH_LIMIT", 5000);
-    refusedQuickly(() => schemas.decode(xml, "Any", { maxDepth: 1e9 }), "DEPTH_LIMIT", 5000);
+    refusedQuickly(() => schemas.decode(xml, "Node", { maxDepth: Number.POSITIVE_INFINITY }), "DEPTH_LIMIT");
+    refusedQuickly(() => schemas.decode(xml, "Any", { maxDepth: 1e9 }), "DEPTH_LIMIT");
     // unknown content is skipped iteratively: no recursion at all
     expect(schemas.decode(`<R>${xml}</R>`, "R", { maxDepth: Number.POSITIVE_INFINITY })).toEqual({});
   });
