@@ -1,6 +1,7 @@
 // The CLI's core, without a process: `veeam-contract validate [options] <file|dir>...`.
 // Writes through `io` and returns the exit status (0 all valid, 1 a body breaks the contract or,
 // with --strict, drifts from it, 2 usage error), so tests drive it in-process.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   checkFixtures,
@@ -11,7 +12,7 @@ import {
   type FixtureResult,
 } from "./fixtures.js";
 import { createValidator, type ContractError, type ContractValidator, type ValidatorOptions } from "./validator.js";
-import { API_NAMES } from "./spec.js";
+import { apis, findApi } from "@veeam-sessions/spec";
 
 export interface Io {
   stdout(text: string): void;
@@ -52,9 +53,12 @@ Options:
   --xml-unknown <mode>    ignore (default) or error: fail XML elements, attributes and text
                           the schema does not describe
   -h, --help              show this help
+  --version               print the version
 
 A body file without NAME.meta.json is described with flags:
-  --api <name>            ${API_NAMES.join(" | ")} (optional with --operation)
+  --api <name>            ${apis()
+    .map((a) => `${a.slug} (${a.alias})`)
+    .join(" | ")}; optional with --operation
   --operation <id>        the operationId, instead of --method and --path
   --method <verb>         GET, POST, ...
   --path <path>           /replicaSessions/{ID} (or a concrete path)
@@ -74,6 +78,22 @@ Examples:
   veeam-contract validate --strict recordings/
   veeam-contract validate --operation getBackupSession --status 200 session.xml
 `;
+
+/**
+ * Short names every veeam-sessions CLI accepts for `--api` (veeam-mock takes the same ones): the
+ * `alias` of each API in the registry of @veeam-sessions/spec (spec/<api>/api.yaml).
+ */
+export const API_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(apis().map((a) => [a.alias, a.slug]));
+
+/** The API a `--api` value names (slug or alias, any case); anything else is kept for the validator to judge. */
+export function apiName(value: string): string {
+  return findApi(value)?.slug ?? value.toLowerCase();
+}
+
+/** This package's version (run.ts sits in src/ or dist/, package.json one level up). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
 
 const MAX_REASONS = 5;
 
@@ -135,6 +155,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         quiet: { type: "boolean", short: "q" },
         strict: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
         "xml-unknown": { type: "string" },
         api: { type: "string" },
         operation: { type: "string" },
@@ -152,6 +173,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     io.stdout(USAGE);
     return 0;
   }
+  if (values.version) {
+    io.stdout(`veeam-contract ${version()}\n`);
+    return 0;
+  }
   const [command, ...targets] = positionals;
   if (command === undefined) return usageError("no command given (the command is `validate`)");
   if (command !== "validate") return usageError(`unknown command "${command}" (the command is \`validate\`)`);
@@ -162,7 +187,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (values.status !== undefined && !/^\d{3}$/.test(values.status))
     return usageError(`--status must be an HTTP status code, not "${values.status}"`);
   const flags: FixtureMeta = {
-    ...(values.api !== undefined ? { api: values.api } : {}),
+    ...(values.api !== undefined ? { api: apiName(values.api) } : {}),
     ...(values.operation !== undefined ? { operationId: values.operation } : {}),
     ...(values.method !== undefined ? { method: values.method } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),

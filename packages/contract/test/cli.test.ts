@@ -60,6 +60,24 @@ describe("veeam-contract (process)", () => {
     expect(cli(["validate", "-h"]).status).toBe(0);
   });
 
+  it("--version prints the package version and exits 0", () => {
+    const { version } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version: string };
+    const r = cli(["--version"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`veeam-contract ${version}\n`);
+  });
+
+  it("takes the same --api aliases as veeam-mock: em and azure", async () => {
+    const dir = tmp({ "session.body.xml": seed("seed-002-backup-session") });
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), cwd: dir };
+    const args = ["validate", "--operation", "getBackupSession", "--status", "200", "session.body.xml"];
+    expect(await run([...args, "--api", "em"], io), out.join("")).toBe(0);
+    expect(await run([...args, "--api", "EM"], io), out.join("")).toBe(0);
+    // The alias names another API: the operation is not in it, so the fixture cannot be checked.
+    expect(await run([...args, "--api", "azure"], io)).toBe(2);
+  });
+
   it("exits 0 when every fixture is valid: one line each, then `N passed, N failed`", () => {
     const r = cli(["validate", "fixtures/enterprise-manager", "fixtures/backup-for-azure"]);
     expect(r.stderr).toBe("");
