@@ -32,7 +32,7 @@ turbo.stdout.on("data", (chunk) => {
 turbo.on("close", (code) => {
   count(rest);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\nveeam-sessions, every package (${seconds} s):`);
+  console.log(`\nveeam-sessions, every package (${seconds} s) on ${process.version}:`);
   console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   if (code === 0 && passed === 0) {
     console.error("No test ran: something is wrong with the test setup.");

@@ -1,5 +1,6 @@
 // Runs turbo with the environment every root script needs, set in one place: no telemetry
-// from turbo or Redocly, no update notices. `node scripts/turbo.mjs run lint` = `turbo run lint`.
+// from turbo or Redocly, no update notices, the Node version in the cache key.
+// `node scripts/turbo.mjs run lint` = `turbo run lint`.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -9,6 +10,9 @@ export const TURBO_ENV = {
   TURBO_TELEMETRY_DISABLED: "1",
   REDOCLY_TELEMETRY: "off",
   REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+  // In turbo's globalEnv: a run on another Node version (.ci/run's Node 24 pass) misses the cache
+  // and really runs instead of replaying the Node 20 pass.
+  VEEAM_SESSIONS_NODE_VERSION: process.version,
 };
 
 /** Starts turbo with `args`; `stdout` "inherit" or "pipe". */
