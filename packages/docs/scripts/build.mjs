@@ -11,11 +11,12 @@
 // asset reference is left. The spec's x-codeSamples languages are passed to Redoc, which
 // otherwise hides samples in languages it does not list.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { apis as registryApis, loadBundled, operationsOf, specPath } from "@veeam-sessions/spec";
+import { HTTP_METHODS, apis as registryApis, loadBundled, operationsOf, specPath } from "@veeam-sessions/spec";
 
 const pkgDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(pkgDir, "dist");
@@ -82,11 +83,23 @@ function operations(doc) {
   return operationsOf(doc).map(({ method, path, op }) => ({ method, path, ...op }));
 }
 
-function operationsTable(doc) {
+/** Redoc's slug of a tag name in its hash routes (`#/<tag slug>/<operationid>`). */
+export const tagSlug = (tag) =>
+  String(tag)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+
+/** The reference page's link to an operation: `<api>.html#/<tag slug>/<operationid in lowercase>`. */
+export const operationHref = (apiName, op) =>
+  `${apiName}.html#/${tagSlug(op.tags?.[0] ?? "")}/${String(op.operationId).toLowerCase()}`;
+
+function operationsTable(name, doc) {
   const rows = operations(doc).map(
     (op) =>
       `<tr><td class="method">${op.method.toUpperCase()}</td><td><code>${escapeHtml(op.path)}</code></td>` +
-      `<td>${escapeHtml(op.summary ?? "")}</td><td><code>${escapeHtml(op.operationId ?? "")}</code></td></tr>`,
+      `<td><a href="${escapeHtml(operationHref(name, op))}">${escapeHtml(op.summary ?? op.operationId)}</a></td>` +
+      `<td><code>${escapeHtml(op.operationId ?? "")}</code></td></tr>`,
   );
   return `<table>\n<thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>operationId</th></tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
 }
@@ -112,13 +125,141 @@ export function redocOptions(doc) {
   };
 }
 
+/**
+ * The repository URL the published pages and specs link to: VEEAM_SESSIONS_REPO_URL at build
+ * time. The specs carry a placeholder (`PLACEHOLDER_REPO`); without the variable the link is
+ * left out rather than published pointing nowhere.
+ */
+export const PLACEHOLDER_REPO = "https://github.com/veeam-sessions/veeam-sessions";
+export function repoUrl(env = process.env) {
+  const url = env.VEEAM_SESSIONS_REPO_URL?.trim();
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^\s"'<>]+$/.test(url)) throw new Error(`VEEAM_SESSIONS_REPO_URL is not an http(s) URL: ${url}`);
+  return url;
+}
+
+/** A shell variable for a header's value: X-RestSvcSessionId → REST_SVC_SESSION_ID. */
+const envName = (header) =>
+  header
+    .replace(/^X-/i, "")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toUpperCase();
+
+const shellQuote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+/** An operation's base URL: its own, its path's or the document's first server, variables at their defaults. */
+function serverUrl(doc, item, op) {
+  const server = (op.servers ?? item.servers ?? doc.servers ?? [{ url: "" }])[0];
+  return server.url.replace(/\{([^}]+)\}/g, (whole, name) => server.variables?.[name]?.default ?? whole);
+}
+
+/**
+ * `curl` for one operation, from the spec: its URL (path parameters as <name> placeholders),
+ * credentials as its security scheme asks (shell variables), its example request body, and
+ * one command per response media type when the success response offers XML and JSON.
+ */
+export function curlSample(doc, path, method, item = doc.paths[path], op = item[method]) {
+  const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(doc, p));
+  const url =
+    serverUrl(doc, item, op) +
+    path.replace(/\{([^}]+)\}/g, (whole, name) => {
+      const p = params.find((x) => x.in === "path" && x.name === name);
+      return encodeURIComponent(String(p?.example ?? p?.schema?.example ?? "")) || `<${name}>`;
+    }) +
+    params
+      .filter((p) => p.in === "query" && p.required)
+      .map(
+        (p, i) =>
+          `${i ? "&" : "?"}${p.name}=${encodeURIComponent(String(p.example ?? p.schema?.example ?? `<${p.name}>`))}`,
+      )
+      .join("");
+  const lines = [`curl ${method === "get" ? "" : `-X ${method.toUpperCase()} `}${shellQuote(url)}`];
+  const requirement = (op.security ?? doc.security ?? [])[0] ?? {};
+  for (const name of Object.keys(requirement)) {
+    const scheme = doc.components?.securitySchemes?.[name] ?? {};
+    if (scheme.type === "http" && scheme.scheme === "basic") lines.push(`-u "$USERNAME:$PASSWORD"`);
+    else if (scheme.type === "apiKey" && scheme.in === "header") {
+      lines.push(`-H "${scheme.name}: $${envName(scheme.name)}"`);
+    } else if (scheme.type === "http" || scheme.type === "oauth2")
+      lines.push(`-H "Authorization: Bearer $ACCESS_TOKEN"`);
+  }
+  const body = op.requestBody && deref(doc, op.requestBody);
+  const [bodyType, bodyMedia] = Object.entries(body?.content ?? {})[0] ?? [];
+  if (bodyType) {
+    const example = bodyMedia.example ?? deref(doc, Object.values(bodyMedia.examples ?? {})[0])?.value;
+    if (bodyType === "application/x-www-form-urlencoded" && example && typeof example === "object") {
+      for (const [key, value] of Object.entries(example))
+        lines.push(`--data-urlencode ${shellQuote(`${key}=${value}`)}`);
+    } else if (example !== undefined) {
+      lines.push(`-H ${shellQuote(`Content-Type: ${bodyType}`)}`);
+      lines.push(`--data ${shellQuote(typeof example === "string" ? example : JSON.stringify(example))}`);
+    }
+  }
+  const success = Object.entries(op.responses ?? {})
+    .filter(([code]) => /^2/.test(code))
+    .map(([, response]) => deref(doc, response))
+    .find((response) => response?.content);
+  const types = Object.keys(success?.content ?? {});
+  const command = (accept) =>
+    [...lines.slice(0, 1), ...(accept ? [`-H ${shellQuote(`Accept: ${accept}`)}`] : []), ...lines.slice(1)].join(
+      " \\\n  ",
+    );
+  if (types.includes("application/xml") && types.includes("application/json")) {
+    return `# XML (the server's default)\n${command("application/xml")}\n\n# JSON\n${command("application/json")}`;
+  }
+  return command(types[0]);
+}
+
+/** Follow local `$ref`s. */
+function deref(doc, value) {
+  let current = value;
+  for (let hops = 0; current && typeof current.$ref === "string" && hops < 20; hops++) {
+    current = current.$ref
+      .slice(2)
+      .split("/")
+      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .reduce((node, part) => node?.[part], doc);
+  }
+  return current;
+}
+
+/** The document as the site publishes it: the repository link resolved, a curl sample per operation. */
+export function publishedDoc(doc, repo = repoUrl()) {
+  const out = JSON.parse(JSON.stringify(doc));
+  if (out.info?.contact?.url === PLACEHOLDER_REPO) {
+    if (repo) out.info.contact.url = repo;
+    else delete out.info.contact.url;
+  }
+  for (const [path, item] of Object.entries(out.paths ?? {})) {
+    for (const method of HTTP_METHODS.filter((m) => item[m])) {
+      const op = item[method];
+      const samples = (op["x-codeSamples"] ?? []).filter((sample) => sample.lang !== "curl");
+      op["x-codeSamples"] = [...samples, { lang: "curl", label: "curl", source: curlSample(out, path, method) }];
+    }
+  }
+  return out;
+}
+
+/** The bundled YAML with the repository link resolved the same way (a line edit: no YAML library here). */
+function publishedYaml(text, repo = repoUrl()) {
+  return repo
+    ? text.split(PLACEHOLDER_REPO).join(repo)
+    : text.replace(new RegExp(`^\\s*url: ${PLACEHOLDER_REPO.replace(/[.]/g, "\\.")}\\s*\\n`, "m"), "");
+}
+
 function redocPage(api) {
   const out = join(dist, `${api.name}.html`);
   const redocly = join(dirname(require.resolve("@redocly/cli/package.json")), "bin", "cli.js");
+  // Redoc reads the published document (curl samples, repository link) from a temp file.
+  const temp = mkdtempSync(join(tmpdir(), "veeam-sessions-docs-build-"));
+  const source = join(temp, `${api.name}.json`);
+  const published = publishedDoc(api.doc);
+  writeFileSync(source, JSON.stringify(published));
   const args = [
     redocly,
     "build-docs",
-    api.yaml,
+    source,
     "--output",
     out,
     "--title",
@@ -134,7 +275,7 @@ function redocPage(api) {
     // Redoc options (a JSON object). @redocly/cli 2 dropped --disableGoogleFont and
     // --theme.openapi.*: Redoc 3 loads no web font, and its options go to --openapi.
     "--openapi",
-    JSON.stringify(redocOptions(api.doc)),
+    JSON.stringify(redocOptions(published)),
   ];
   try {
     execFileSync(process.execPath, args, {
@@ -148,6 +289,8 @@ function redocPage(api) {
       `redocly build-docs failed for ${api.name}:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`,
       { cause: error },
     );
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
 
   let html = readFileSync(out, "utf8");
@@ -205,7 +348,7 @@ function landingPage(apis) {
         json: `openapi/${name}.json`,
         // The API folder's own HTML (spec/<api>/<guide>), trusted like the spec itself.
         guide: (entry.guide ?? "").trim().split("\n").join("\n  "),
-        operations: operationsTable(doc),
+        operations: operationsTable(name, doc),
       },
       "src/api-section.html",
     )
@@ -213,11 +356,14 @@ function landingPage(apis) {
       .split("\n")
       .join("\n      "),
   );
+  const repo = repoUrl();
   const titles = apis.map(({ entry }) => escapeHtml(`Veeam ${entry.title.replace(/^Veeam /, "")}`));
   const html = fill(
     page,
     {
       style: style.trimEnd(),
+      // VEEAM_SESSIONS_REPO_URL at build time; nothing (rather than a placeholder) without it.
+      repo: repo ? ` Source: <a href="${escapeHtml(repo)}">${escapeHtml(repo)}</a>.` : "",
       titles: titles.length > 1 ? `${titles.slice(0, -1).join(", ")} and ${titles.at(-1)}` : (titles[0] ?? ""),
       apis: sections.join("\n\n      "),
     },
@@ -237,8 +383,13 @@ function main() {
   const pages = [landingPage(apis)];
   for (const api of apis) {
     pages.push(redocPage(api));
-    copyFileSync(api.yaml, join(dist, "openapi", `${api.name}.yaml`));
-    copyFileSync(api.json, join(dist, "openapi", `${api.name}.json`));
+    // The downloads are the bundles as published: no placeholder link (no curl samples either:
+    // those are the site's).
+    writeFileSync(join(dist, "openapi", `${api.name}.yaml`), publishedYaml(readFileSync(api.yaml, "utf8")));
+    writeFileSync(
+      join(dist, "openapi", `${api.name}.json`),
+      `${JSON.stringify(publishedDoc(api.doc), (key, value) => (key === "x-codeSamples" ? undefined : value), 2)}\n`,
+    );
   }
 
   const problems = pages.flatMap((page) =>

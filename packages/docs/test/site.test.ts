@@ -11,16 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST, serveDocs, type ServedDocs } from "../scripts/serve.mjs";
 import { launchChromium, recordedPage, type PageRecord } from "./support/browser.js";
 import {
+  codeLayout,
   mediaTypes,
   navOperations,
   requestPanel,
   responsePanel,
   sampleFor,
+  selectSampleLanguage,
   selectStatus,
   showOperation,
   waitForRedoc,
 } from "./support/redoc.js";
-import { apis, deref, operations, type Api } from "./support/spec.js";
+import { apis, deref, operations, successTypes, type Api } from "./support/spec.js";
+
+/** Our internal words, never in published text (pages and downloadable specs). */
+const INTERNAL_WORDS = /\b(seeds?|twins?|derived)\b/gi;
+const internalWords = (text: string) =>
+  [...text.matchAll(INTERNAL_WORDS)].map((m) =>
+    text.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\s+/g, " "),
+  );
 
 const XML_SAMPLE = '<ReplicaJobSession xmlns="http://www.veeam.com/ent/v1.0"';
 const EM_NAMESPACE = 'xmlns="http://www.veeam.com/ent/v1.0"';
@@ -110,12 +119,38 @@ describe("docs site in Chromium", () => {
       ]) {
         expect(text, `landing page mentions ${phrase}`).toContain(phrase);
       }
+      // The operations table links every operation to its section of the reference page.
+      for (const api of all) {
+        for (const op of operations(api.doc)) {
+          const href = `${api.name}.html#/${op.tags[0]?.toLowerCase().replace(/[^a-z0-9]+/g, "-")}/${op.operationId.toLowerCase()}`;
+          expect(hrefs, `landing page links ${op.operationId}`).toContain(href);
+        }
+      }
+      // No internal words in what it says (closed <details> included).
+      expect(internalWords(await page.locator("body").evaluate((body) => body.textContent ?? ""))).toEqual([]);
       // Every same-site link resolves.
       const local = hrefs.filter((href) => !/^[a-z]+:/i.test(href) && !href.startsWith("#"));
       for (const href of local) {
         const response = await fetch(new URL(href, served.url), { method: "HEAD" });
         expect(response.status, `${href}`).toBe(200);
       }
+      // ...and a link into a reference page lands on its operation's section.
+      const unresolved: string[] = [];
+      for (const href of local.filter((h) => h.includes(".html#/"))) {
+        const reference = await context.newPage();
+        try {
+          await reference.goto(new URL(href, served.url).href);
+          await waitForRedoc(reference);
+          const id = href.slice(href.indexOf("#/") + 2);
+          await reference
+            .locator(`[id="${id}"]`)
+            .waitFor()
+            .catch(() => unresolved.push(href));
+        } finally {
+          await reference.close();
+        }
+      }
+      expect(unresolved, "index links without a section on their page").toEqual([]);
       const shot = await screenshot(page, "index.png", true);
       checkRecord("index.html", record);
       summary.push({
@@ -161,7 +196,9 @@ describe("docs site in Chromium", () => {
         // x-codeSamples: each operation's first sample is the request panel's active tab.
         const withSamples = expected.filter((op) => op.codeSamples.length > 0);
         const samplesMissing: string[] = [];
-        for (const op of withSamples) {
+        const curlMissing: string[] = [];
+        const badLayout: string[] = [];
+        for (const op of expected) {
           const href =
             nav.find((item) => item.href.toLowerCase().endsWith(`/${op.operationId.toLowerCase()}`))?.href ?? "";
           const panel = requestPanel(await showOperation(page, pageUrl, href));
@@ -172,10 +209,28 @@ describe("docs site in Chromium", () => {
               ?.trim() ?? "";
           const label = op.codeSamples[0]?.label ?? op.codeSamples[0]?.lang ?? "";
           const shown = await panel.innerText();
-          if (!shown.includes(label) || !shown.includes(firstLine))
+          if (op.codeSamples.length > 0 && (!shown.includes(label) || !shown.includes(firstLine)))
             samplesMissing.push(`${op.operationId}: ${JSON.stringify(shown.slice(0, 120))}`);
+          // A curl sample beside it; both Accept headers where the answer comes as XML or JSON.
+          const curl = await selectSampleLanguage(page, panel, "curl");
+          const types = successTypes(api.doc, op);
+          const accepts = types.includes("application/xml") && types.includes("application/json") ? types : [];
+          if (!curl.startsWith("#") && !curl.startsWith("curl "))
+            curlMissing.push(`${op.operationId}: ${curl.slice(0, 80)}`);
+          for (const type of accepts) {
+            if (!curl.includes(`Accept: ${type}`)) curlMissing.push(`${op.operationId}: no Accept: ${type}`);
+          }
+          // The code wraps (or scrolls) and no line of it lies under the copy button.
+          const layout = await codeLayout(panel);
+          if (layout.underButton > 0 || layout.clipped) badLayout.push(`${op.operationId}: ${JSON.stringify(layout)}`);
         }
         expect(samplesMissing, `${name}: operations whose x-codeSamples Redoc does not show`).toEqual([]);
+        expect(curlMissing, `${name}: operations without a proper curl sample`).toEqual([]);
+        expect(badLayout, `${name}: code samples under the copy button or cut off`).toEqual([]);
+        // No internal words in the page's text or in the spec it offers for download.
+        expect(internalWords(await page.locator("body").evaluate((body) => body.textContent ?? ""))).toEqual([]);
+        const download = await (await fetch(`${served.url}openapi/${name}.json`)).text();
+        expect(internalWords(download), `${name}: openapi/${name}.json`).toEqual([]);
 
         checkRecord(`${name}.html`, record);
         summary.push({
@@ -185,7 +240,7 @@ describe("docs site in Chromium", () => {
           failed: record.failed.length,
           errors: record.errors.length,
           warnings: record.warnings.length,
-          operations: `${expected.length - missing.length}/${expected.length} in nav, ${withSamples.length - samplesMissing.length}/${withSamples.length} code samples shown`,
+          operations: `${expected.length - missing.length}/${expected.length} in nav, ${withSamples.length - samplesMissing.length}/${withSamples.length} code samples shown, ${expected.length - curlMissing.length}/${expected.length} curl`,
           screenshot: [shotTop, shotNav, await screenshot(page, `${name}-code-sample.png`)],
         });
       } finally {

@@ -118,3 +118,39 @@ export async function sampleFor(
   await code.waitFor();
   return { text: (await code.innerText()).trim(), visible: await code.isVisible(), code };
 }
+
+/** Pick a code-sample language in the request panel's language dropdown (the header's last one). */
+export async function selectSampleLanguage(page: Page, panel: Locator, label: string): Promise<string> {
+  const dropdown = panel.locator('[data-component-name="Panel/PanelHeader"] [data-testid="dropdown"]').last();
+  if (!(await dropdown.innerText()).trim().startsWith(label)) {
+    await dropdown.locator("button").first().click();
+    await page.getByRole("menuitem", { name: label, exact: true }).locator("visible=true").click();
+    await dropdown.filter({ hasText: label }).waitFor();
+  }
+  const code = panel.locator('[data-testid="source-code"]').first();
+  await code.waitFor();
+  return (await code.innerText()).trim();
+}
+
+/**
+ * Where a code block's text runs under its copy button or off its panel: the line boxes of
+ * the code that intersect the button, and whether the block hides overflowing text.
+ */
+export async function codeLayout(panel: Locator): Promise<{ underButton: number; clipped: boolean }> {
+  return panel.evaluate((element) => {
+    const pre = element.querySelector('[data-testid="source-code"]');
+    const button = pre
+      ?.closest('[data-component-name="CodeBlock/CodeBlock"]')
+      ?.querySelector('[data-testid="copy-button"]');
+    if (!pre || !button) throw new Error("no code block with a copy button in this panel");
+    const b = button.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const underButton = [...range.getClientRects()].filter(
+      (r) => r.width > 0 && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top,
+    ).length;
+    const style = getComputedStyle(pre);
+    const clipped = pre.scrollWidth > pre.clientWidth + 1 && !["auto", "scroll"].includes(style.overflowX);
+    return { underButton, clipped };
+  });
+}

@@ -2,7 +2,7 @@
 // registry of @veeam-sessions/spec.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { apiNames, HTTP_METHODS, loadBundled, specPath } from "@veeam-sessions/spec";
+import { apiNames, deref, HTTP_METHODS, loadBundled, specPath } from "@veeam-sessions/spec";
 
 export const docsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const repoRoot = resolve(docsDir, "..", "..");
@@ -42,4 +42,13 @@ export function operations(doc: any): Operation[] {
       codeSamples: item[method]["x-codeSamples"] ?? [],
     })),
   );
+}
+
+/** The media types of an operation's first 2xx response with a body. */
+export function successTypes(doc: any, op: Operation): string[] {
+  const response = Object.entries(op.responses)
+    .filter(([code]) => /^2/.test(code))
+    .map(([, r]) => deref(doc, r))
+    .find((r) => r?.content);
+  return Object.keys(response?.content ?? {});
 }
