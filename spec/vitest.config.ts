@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Tests wait for events (a line printed, a port answering); these bounds only end a test
     // that will never finish, so they are generous: shared CI machines run many suites at once.
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });

@@ -6,7 +6,7 @@ export default defineConfig({
     // Headless Chromium and the generator's tsc run take seconds, not milliseconds, and minutes
     // on a loaded machine (one test walks every operation of a page): the bound is not the point.
     testTimeout: 600_000,
-    hookTimeout: 120_000,
+    hookTimeout: 600_000,
     passWithNoTests: false,
   },
 });

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 let mock: MockServer;
 beforeAll(async () => {
   mock = await startMock({ api: "enterprise-manager", port: 0 });
-}, 300_000); // a bound for a hang only: Prism takes seconds, minutes on a loaded machine
+}, 600_000); // a bound for a hang only: Prism takes seconds, minutes on a loaded machine
 afterAll(async () => {
   await mock?.stop();
-}, 300_000);
+}, 600_000);
 
 it("queries failed backup job sessions from a mock started with startMock()", async () => {
   const em = createEnterpriseManagerClient({ baseUrl: mock.url, auth: { username: "CORP\\svc", password: "any" } });
@@ -20,4 +20,4 @@ it("queries failed backup job sessions from a mock started with startMock()", as
   await em.logout();
   expect(results.length).toBeGreaterThan(0);
   expect(new Set(results)).toEqual(new Set(["Failed"]));
-}, 300_000);
+}, 600_000);

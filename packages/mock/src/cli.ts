@@ -44,7 +44,7 @@ contract and each violation is printed on its own line.
   --insecure      accept the upstream's self-signed TLS certificate
 
 Both:
-  --start-timeout S  give up when Prism has not started after S seconds (default 30)
+  --start-timeout S  give up when Prism has not started after S seconds (default 300)
   --quiet         print no line per request (violations still print in proxy mode)
   --verbose       also print Prism's own log
   -h, --help      this text;  --version  the version

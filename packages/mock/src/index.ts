@@ -36,7 +36,7 @@ interface CommonOptions {
   prismLogLevel?: PrismLogLevel;
   /** Let Prism answer CORS preflights and add CORS headers (default false: the servers do not). */
   cors?: boolean;
-  /** Give up when Prism has not listened after this long (default 120 s: a hang, not a slow machine). */
+  /** Give up when Prism has not listened after this long (default 300 s: a hang, not a slow machine). */
   startTimeoutMs?: number;
   /**
    * Prism is restarted when it ends on its own (why is printed to stderr, or to `onPrismTrouble`),
@@ -223,7 +223,7 @@ async function start(
           logLevel: options.prismLog ? (options.prismLogLevel ?? "info") : "fatal",
           onLog: options.prismLog,
           env: { ...env, VEEAM_MOCK_TEMP_DIR: temp.dir },
-          timeoutMs: options.startTimeoutMs ?? 120_000,
+          timeoutMs: options.startTimeoutMs ?? 300_000,
         }),
       {
         log: options.onPrismTrouble,
