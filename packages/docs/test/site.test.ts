@@ -208,8 +208,9 @@ describe("docs site in Chromium", () => {
               .find((line) => line.trim() !== "")
               ?.trim() ?? "";
           const label = op.codeSamples[0]?.label ?? op.codeSamples[0]?.lang ?? "";
-          const shown = await panel.innerText();
-          if (op.codeSamples.length > 0 && (!shown.includes(label) || !shown.includes(firstLine)))
+          // Redoc keeps the chosen language across operations: choose it for each one.
+          const shown = op.codeSamples.length > 0 ? await selectSampleLanguage(page, panel, label) : "";
+          if (op.codeSamples.length > 0 && !shown.includes(firstLine))
             samplesMissing.push(`${op.operationId}: ${JSON.stringify(shown.slice(0, 120))}`);
           // A curl sample beside it; both Accept headers where the answer comes as XML or JSON.
           const curl = await selectSampleLanguage(page, panel, "curl");
