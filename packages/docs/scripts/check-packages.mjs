@@ -39,7 +39,8 @@ export function workspaceRoot(from = docsDir) {
 
 /**
  * Package folders named by pnpm-workspace.yaml's `packages:` list. Supports the forms the
- * workspace uses (`dir` and `dir/*`) and refuses anything else rather than guessing.
+ * workspace uses (`dir`, `dir/*` and the exclusion `!dir`, e.g. `!examples/consumer`, which
+ * installs the packed tarballs outside the workspace) and refuses anything else rather than guessing.
  * @param {string} root
  * @returns {string[]}
  */
@@ -49,9 +50,15 @@ export function workspacePackageDirs(root) {
   if (!block?.[1]) throw new Error("pnpm-workspace.yaml has no `packages:` list");
   const patterns = [...block[1].matchAll(/^[ \t]+-[ \t]*["']?([^"'#\s]+)["']?/gm)].map((m) => m[1] ?? "");
   const dirs = [];
+  const excluded = new Set();
   for (const pattern of patterns) {
-    if (pattern.startsWith("!"))
-      throw new Error(`pnpm-workspace.yaml: exclusions (${pattern}) are not supported by this check yet`);
+    if (pattern.startsWith("!")) {
+      if (pattern.includes("*")) {
+        throw new Error(`pnpm-workspace.yaml: exclusion ${pattern} is not supported by this check (only "!dir")`);
+      }
+      excluded.add(join(root, pattern.slice(1)));
+      continue;
+    }
     const star = /^([^*]+)\/\*$/.exec(pattern);
     if (star?.[1]) {
       const parent = join(root, star[1]);
@@ -67,7 +74,7 @@ export function workspacePackageDirs(root) {
       );
     }
   }
-  return dirs.filter((dir) => existsSync(join(dir, "package.json"))).sort();
+  return dirs.filter((dir) => !excluded.has(dir) && existsSync(join(dir, "package.json"))).sort();
 }
 
 /** Does any value under `exports` sit behind the given condition key? */
