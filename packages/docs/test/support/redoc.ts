@@ -122,12 +122,17 @@ export async function sampleFor(
 /** Pick a code-sample language in the request panel's language dropdown (the header's last one). */
 export async function selectSampleLanguage(page: Page, panel: Locator, label: string): Promise<string> {
   const dropdown = panel.locator('[data-component-name="Panel/PanelHeader"] [data-testid="dropdown"]').last();
+  const code = panel.locator('[data-testid="source-code"]').first();
   if (!(await dropdown.innerText()).trim().startsWith(label)) {
+    await code.waitFor();
+    const before = (await code.innerText()).trim();
     await dropdown.locator("button").first().click();
     await page.getByRole("menuitem", { name: label, exact: true }).locator("visible=true").click();
     await dropdown.filter({ hasText: label }).waitFor();
+    // The label changes before the code block re-renders: wait for the block to show the new sample.
+    const handle = await code.elementHandle();
+    await page.waitForFunction(([el, old]) => (el as HTMLElement).innerText.trim() !== old, [handle, before] as const);
   }
-  const code = panel.locator('[data-testid="source-code"]').first();
   await code.waitFor();
   return (await code.innerText()).trim();
 }
