@@ -104,11 +104,14 @@ describe("contract CLI and hostile files", () => {
   });
 
   it("an unreadable subfolder is reported and skipped; the rest is still checked", (ctx) => {
-    // As root, file modes bind only after dropping to nobody, who must be able to reach the
-    // repository (a clone inside a private folder, such as mktemp's 0700 ones, is out of its reach).
+    // As root, file modes bind only after dropping to nobody, who must be able to run this Node
+    // and reach the repository (neither may be inside a private folder such as /root or mktemp's).
     const cliFile = join(pkg, "src", "cli.ts");
-    if (process.getuid?.() === 0 && spawnSync("test", ["-r", cliFile], { uid: 65534, gid: 65534 }).status !== 0)
-      ctx.skip(`nobody cannot read ${cliFile}, so no folder can be made unreadable to the CLI here`);
+    const reach = ["-e", `require("node:fs").accessSync(${JSON.stringify(cliFile)})`];
+    if (process.getuid?.() === 0 && spawnSync(process.execPath, reach, { uid: 65534, gid: 65534 }).status !== 0)
+      ctx.skip(
+        `nobody cannot run ${process.execPath} on ${cliFile}, so no folder can be made unreadable to the CLI here`,
+      );
     const dir = tmp();
     mkdirSync(join(dir, "a"), { mode: 0o755 });
     mkdirSync(join(dir, "b"), { mode: 0o755 });
