@@ -34,6 +34,8 @@ export function readManifests(dir = specDir) {
     need(typeof m.root === "string" && existsSync(join(dir, name, m.root)), `root ${m.root} does not exist`);
     need(m.auth && typeof m.auth.kind === "string", "auth.kind is required");
     if (m.guide !== undefined) need(existsSync(join(dir, name, m.guide)), `guide ${m.guide} does not exist`);
+    if (m.simulator !== undefined)
+      need(existsSync(join(dir, name, m.simulator)), `simulator ${m.simulator} does not exist`);
     m.mockUrlEnv ??= `VEEAM_MOCK_${m.alias.toUpperCase()}_URL`;
     need(/^[A-Z][A-Z0-9_]*$/.test(m.mockUrlEnv), "mockUrlEnv must be an environment variable name");
     for (const other of manifests) {
@@ -70,10 +72,11 @@ function bundle() {
     }
     const doc = JSON.parse(readFileSync(join(dist, `${m.slug}.json`), "utf8"));
     const server = doc.servers?.[0];
-    const { dir: _dir, root: _root, guide, ...manifest } = m;
+    const { dir: _dir, root: _root, guide, simulator, ...manifest } = m;
     apis.push({
       ...manifest,
       ...(guide ? { guide: readFileSync(join(m.dir, guide), "utf8") } : {}),
+      ...(simulator ? { simulator: parse(readFileSync(join(m.dir, simulator), "utf8")) } : {}),
       documentTitle: doc.info.title,
       version: doc.info.version,
       openapi: doc.openapi,

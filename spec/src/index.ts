@@ -37,6 +37,11 @@ export interface ApiEntry {
   try?: string;
   /** HTML for the docs landing page (the file spec/<api>/<guide>, inlined by the bundle). */
   guide?: string;
+  /**
+   * How `veeam-mock`'s simulator plays this API (the file spec/<api>/<simulator>, parsed and
+   * inlined by the bundle; its shape is `SimulatorProfile` in @veeam-sessions/mock).
+   */
+  simulator?: Record<string, unknown>;
   /** The document's `info.title`, `info.version` and `openapi`. */
   documentTitle: string;
   version: string;
