@@ -75,9 +75,9 @@ async function rawTwin(status: number, contentType: string, body: Buffer): Promi
   return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`), close: () => server.close() };
 }
 
-const mock = await startMock({ api: "enterprise-manager", port: 0 });
+const mock = await startMock({ api: "enterprise-manager", engine: "prism", port: 0 });
 console.log(
-  `veeam-mock load bench: Prism started in ${(mock.prism.startupMs / 1000).toFixed(2)} s (mock ready in ${(mock.startupMs / 1000).toFixed(2)} s)`,
+  `veeam-mock load bench: Prism started in ${(mock.prism!.startupMs / 1000).toFixed(2)} s (mock ready in ${(mock.startupMs / 1000).toFixed(2)} s)`,
 );
 console.log(
   `${REQUESTS} requests, concurrency ${CONCURRENCY}, after ${WARMUP} warm-up requests each; GET /api/backupSessions/{ID} with a session header\n`,
@@ -93,7 +93,7 @@ for (const mediaType of ["application/json", "application/xml"]) {
   const raw = await rawTwin(sample.status, sample.headers.get("content-type")!, body);
   await load("warm-up", url, headers, body.length, WARMUP);
   await load("warm-up", raw.url, headers, body.length, WARMUP);
-  const direct = new URL(`${mock.prism.url}${url.pathname}`);
+  const direct = new URL(`${mock.prism!.url}${url.pathname}`);
   const m = await load(`veeam-mock ${mediaType}`, url, headers, body.length, REQUESTS);
   const r = await load(`raw node http, same ${body.length} bytes`, raw.url, headers, body.length, REQUESTS);
   const p = await load(`  (Prism alone, without the front)`, direct, headers, body.length, REQUESTS);

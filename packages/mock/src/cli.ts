@@ -1,8 +1,19 @@
-// veeam-mock: Prism mock servers (or a validation proxy) for the Veeam session APIs.
+// veeam-mock: mock servers for the Veeam session APIs (the simulator, or Prism), or a validation proxy.
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { apis, findApi } from "@veeam-sessions/spec";
-import { API_TITLES, APIS, startMocks, startProxy, type ApiName, type Exchange, type MockServer } from "./index.js";
+import {
+  API_TITLES,
+  APIS,
+  DEFAULT_USER,
+  defaultEngine,
+  startMocks,
+  startProxy,
+  type ApiName,
+  type AuthUser,
+  type Exchange,
+  type MockServer,
+} from "./index.js";
 import { formatViolation } from "./violations.js";
 
 const require = createRequire(import.meta.url);
@@ -13,14 +24,17 @@ const NAMES = apis()
   .map((a) => a.slug)
   .join("|");
 const [FIRST, SECOND] = apis();
-const HELP = `veeam-mock ${VERSION}: Prism ${PRISM_VERSION} mock servers for the Veeam session APIs
+const HELP = `veeam-mock ${VERSION}: mock servers for the Veeam session APIs (a simulator, or Prism ${PRISM_VERSION})
 
 Usage:
-  veeam-mock [--api ${NAMES}|all] [--port N] [--host H] [--dynamic]
-             [--em-json-case pascal|camel]
+  veeam-mock [--api ${NAMES}|all] [--port N] [--host H] [--engine sim|prism]
+             [simulator options] [--dynamic] [--em-json-case pascal|camel]
   veeam-mock proxy --api ${NAMES} --upstream URL [--port N] [--errors] [--insecure]
 
-Mock (default): answers from the bundled specs' examples.
+Mock (default):
+  --engine sim    (default) a stateful simulator: a generated week of sessions, logon sessions
+                  and tokens that expire, the query service's filter/sort/paging, stop tasks
+  --engine prism  Prism: answers from the bundled specs' examples
   --api NAME      ${apis()
     .map((a) => `${a.slug} (${a.alias})`)
     .join(", ")} or all (default: all)
@@ -29,11 +43,27 @@ Mock (default): answers from the bundled specs' examples.
     .join(", ")};
                   with --api all, ${FIRST?.alias ?? "the first"} takes N${SECOND ? `, ${SECOND.alias} N+1 and so on` : ""})
   --host H        address to listen on (default: 127.0.0.1)
-  --dynamic       generate JSON bodies from the schemas instead of the examples (XML stays examples)
+  --dynamic       prism: generate JSON bodies from the schemas instead of the examples (XML stays examples)
   --em-json-case pascal|camel
                   Enterprise Manager's JSON member names: pascal (default) answers as EM 12 and
                   earlier (the schema's names, JobUid), camel as EM 13 (jobUid, creationTimeUTC)
-  --cors          add CORS headers and answer preflights (the real servers do not)
+  --cors          prism: add CORS headers and answer preflights (the real servers do not)
+
+Simulator:
+  --seed N        seed of the generated sessions (default 1: the same sessions every run)
+  --sessions N    top-level sessions over the last 7 days (default 300; task sessions on top)
+  --data DIR      replay recorded responses (recordTo() output) instead of generating
+  --user NAME:PASSWORD
+                  who may log on; repeat for more (default: ${DEFAULT_USER.username}:${DEFAULT_USER.password})
+  --session-ttl S a logon session ends after S seconds idle (default 900)
+  --token-ttl S   access tokens' expires_in (default 3600)
+  --stop-time MS  how long stopping a session takes (default 2000)
+  --guard         check every answer against the contract; a violation prints a ✗ line and
+                  sets the x-veeam-mock-violations header
+  --latency MS    delay every answer
+  --error-rate R  answer this share of requests (0-1) with a 500
+  --drop-rate R   drop this share of connections without an answer
+  --slow-body MS  send each body in 8 parts over MS milliseconds
 
 Proxy: Prism's validation proxy in front of a real server; every answer is checked against the
 contract and each violation is printed on its own line.
@@ -56,8 +86,9 @@ Base URLs: ${apis()
   )
   .join(", ")}.
 An API whose server has a version variable answers under each of its versions (e.g. /api/v1 … /api/v8.1),
-each with that version's behaviour. Any session id / bearer token is accepted; without one the answer is
-401. Ctrl-C stops the servers.`;
+each with that version's behaviour. The simulator wants a logon (or token) first; Prism accepts any
+session id or bearer token, and answers 401 without one. Ctrl-C stops the servers.
+Exit codes: 0 stopped by Ctrl-C, 1 could not start or keep running, 2 bad arguments.`;
 
 class UsageError extends Error {}
 
@@ -78,6 +109,48 @@ function portOf(value: string | undefined): number | undefined {
   return n;
 }
 
+function numberOf(flag: string, value: string | undefined, check: (n: number) => boolean, what: string) {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`--${flag} ${value} is not ${what}`);
+  return n;
+}
+
+function simulatorOptions(values: Record<string, string | boolean | string[] | undefined>) {
+  const str = (k: string) => values[k] as string | undefined;
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  const share = (n: number) => n >= 0 && n <= 1;
+  const users = (values.user as string[] | undefined)?.map((u): AuthUser => {
+    const colon = u.indexOf(":");
+    if (colon <= 0) throw new UsageError(`--user ${u} is not NAME:PASSWORD`);
+    return { username: u.slice(0, colon), password: u.slice(colon + 1) };
+  });
+  const seed = numberOf("seed", str("seed"), Number.isInteger, "a whole number");
+  const sessions = numberOf("sessions", str("sessions"), whole, "a number of sessions");
+  const ttl = numberOf("session-ttl", str("session-ttl"), (n) => n > 0, "a number of seconds");
+  const tokenTtl = numberOf("token-ttl", str("token-ttl"), (n) => whole(n) && n > 0, "a number of seconds");
+  const stopMs = numberOf("stop-time", str("stop-time"), whole, "a number of milliseconds");
+  const latencyMs = numberOf("latency", str("latency"), whole, "a number of milliseconds");
+  const errorRate = numberOf("error-rate", str("error-rate"), share, "a share from 0 to 1");
+  const dropRate = numberOf("drop-rate", str("drop-rate"), share, "a share from 0 to 1");
+  const slowBodyMs = numberOf("slow-body", str("slow-body"), whole, "a number of milliseconds");
+  const faults = Object.fromEntries(
+    Object.entries({ latencyMs, errorRate, dropRate, slowBodyMs }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    ...(seed !== undefined ? { seed } : {}),
+    ...(sessions !== undefined ? { sessions } : {}),
+    ...(str("data") !== undefined ? { data: str("data")! } : {}),
+    ...(users ? { users } : {}),
+    ...(ttl !== undefined ? { sessionTtlMs: ttl * 1000 } : {}),
+    ...(tokenTtl !== undefined ? { tokenTtlSeconds: tokenTtl } : {}),
+    ...(stopMs !== undefined ? { stopMs } : {}),
+    ...(values.guard ? { guard: true } : {}),
+    faults,
+  };
+}
+
 const time = () => new Date().toISOString().slice(11, 23);
 const SHORT: Record<ApiName, string> = Object.fromEntries(apis().map((a) => [a.slug, a.alias])) as Record<
   ApiName,
@@ -85,7 +158,7 @@ const SHORT: Record<ApiName, string> = Object.fromEntries(apis().map((a) => [a.s
 >;
 const WIDTH = Math.max(...apis().map((a) => a.alias.length));
 
-function reporter(quiet: boolean, proxy: boolean, many: boolean) {
+function reporter(quiet: boolean, proxy: boolean, many: boolean, guard = false) {
   const counts = { requests: 0, violating: 0, violations: 0 };
   let xmlNote = false;
   const log = (e: Exchange) => {
@@ -101,7 +174,8 @@ function reporter(quiet: boolean, proxy: boolean, many: boolean) {
         `${time()} ${tag}${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"} (${Math.round(e.ms)} ms)${found}`,
       );
     }
-    if (proxy || !quiet) for (const v of e.violations) console.log(`  ✗ ${e.method} ${e.url} ${formatViolation(v)}`);
+    if (proxy || guard || !quiet)
+      for (const v of e.violations) console.log(`  ✗ ${e.method} ${e.url} ${formatViolation(v)}`);
     if (proxy && !xmlNote && e.mediaType?.includes("xml")) {
       xmlNote = true;
       console.log(
@@ -130,6 +204,19 @@ async function main(argv: string[]): Promise<number> {
       quiet: { type: "boolean" },
       verbose: { type: "boolean" },
       "start-timeout": { type: "string" },
+      engine: { type: "string" },
+      seed: { type: "string" },
+      sessions: { type: "string" },
+      data: { type: "string" },
+      user: { type: "string", multiple: true },
+      "session-ttl": { type: "string" },
+      "token-ttl": { type: "string" },
+      "stop-time": { type: "string" },
+      guard: { type: "boolean" },
+      latency: { type: "string" },
+      "error-rate": { type: "string" },
+      "drop-rate": { type: "string" },
+      "slow-body": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean" },
     },
@@ -139,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    console.log(`veeam-mock ${VERSION} (Prism ${PRISM_VERSION})`);
+    console.log(`veeam-mock ${VERSION} (simulator; Prism ${PRISM_VERSION})`);
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (the only command is "proxy")`);
@@ -154,13 +241,37 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--em-json-case is for the mock, not the proxy (the upstream answers as it does)`);
 
   const selected = apiName(values.api, !proxy);
+  const engineFlag = values.engine;
+  if (engineFlag !== undefined && engineFlag !== "sim" && engineFlag !== "prism")
+    throw new UsageError(`--engine must be "sim" or "prism", not "${engineFlag}"`);
+  if (proxy && engineFlag !== undefined) throw new UsageError(`--engine is for the mock; the proxy is Prism's`);
+  const engines = selected.map((api) => engineFlag ?? defaultEngine(api));
+  const simFlags = [
+    "seed",
+    "sessions",
+    "data",
+    "user",
+    "session-ttl",
+    "token-ttl",
+    "stop-time",
+    "guard",
+    "latency",
+    "error-rate",
+    "drop-rate",
+    "slow-body",
+  ] as const;
+  if (proxy || !engines.includes("sim"))
+    for (const flag of simFlags)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} is for the simulator (--engine sim)`);
+  if (values.dynamic && engines.includes("sim")) throw new UsageError(`--dynamic is for --engine prism`);
+  const sim = simulatorOptions(values);
   const port = portOf(values.port);
   const startTimeout = values["start-timeout"];
   if (startTimeout !== undefined && !(Number(startTimeout) > 0))
     throw new UsageError(`--start-timeout ${startTimeout} is not a number of seconds`);
   const startTimeoutMs = startTimeout === undefined ? undefined : Number(startTimeout) * 1000;
   const host = values.host ?? "127.0.0.1";
-  const report = reporter(!!values.quiet, proxy, selected.length > 1);
+  const report = reporter(!!values.quiet, proxy, selected.length > 1, !!values.guard);
   const prismLog = values.verbose ? (line: string) => console.log(`  [prism] ${line}`) : undefined;
   const started = performance.now();
   let servers: MockServer[] = [];
@@ -191,6 +302,10 @@ async function main(argv: string[]): Promise<number> {
     ];
   } else {
     servers = await startMocks(selected, {
+      ...(engineFlag !== undefined ? { engine: engineFlag } : {}),
+      ...sim,
+      // The reporter prints each violation the guard finds (a ✗ line).
+      onViolation: () => undefined,
       port,
       host,
       dynamic: values.dynamic,
@@ -213,13 +328,21 @@ async function main(argv: string[]): Promise<number> {
       "Every answer is checked against the contract; each violation prints on a line starting with ✗. Ctrl-C stops.",
     );
   } else {
-    console.log(
-      `veeam-mock: Prism ${PRISM_VERSION} mock${values.dynamic ? " (dynamic JSON)" : ""}, ready in ${seconds(performance.now() - started)}`,
-    );
+    console.log(`veeam-mock: ready in ${seconds(performance.now() - started)}`);
     for (const s of servers) {
       const auth = findApi(s.api)?.auth;
       const extra = auth?.kind.startsWith("oauth2") && auth.tokenPath ? `  (token: ${s.origin}${auth.tokenPath})` : "";
-      console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}${extra}`);
+      const what =
+        s.engine === "sim"
+          ? `simulator, ${s.sessions.kinds.reduce((n, k) => n + s.sessions.list(k).length, 0)} sessions`
+          : `Prism ${PRISM_VERSION}${values.dynamic ? ", dynamic JSON" : ""}`;
+      console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}${extra}  (${what})`);
+    }
+    if (servers.some((s) => s.engine === "sim")) {
+      const users = sim.users ?? [DEFAULT_USER];
+      console.log(
+        `Log on as ${users.map((u) => u.username).join(", ")}${sim.users ? "" : ` (password ${DEFAULT_USER.password})`}.`,
+      );
     }
     console.log(values.quiet ? "Ctrl-C stops." : "One line per request below; Ctrl-C stops.");
   }

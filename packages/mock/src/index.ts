@@ -1,10 +1,13 @@
-// @veeam-sessions/mock: Prism on the bundled Veeam specs, behind a small front that makes it
-// answer like the servers on what clients see (base paths, media types), for tests and demos.
+// @veeam-sessions/mock: two engines behind one startMock(). "sim" (the default for an API with a
+// spec/<api>/simulator.yaml): a stateful simulator (./sim). "prism": Prism on the bundled spec,
+// behind a small front that makes it answer like the servers on what clients see (base paths,
+// media types); also the validation proxy.
 import type { AddressInfo } from "node:net";
 import { createFront, type Exchange } from "./front.js";
 import { startPrism, type PrismLogLevel } from "./prism.js";
 import { apis as registryApis, findApi, getApi, mediaProfile } from "@veeam-sessions/spec";
 import { supervise, type Supervised } from "./supervise.js";
+import { startSimulator, type SimulatorControl, type SimulatorOptions } from "./sim/index.js";
 import { APIS, loadSpec, rebase, splitUpstream, writeTemp, xmlTwins, type ApiName } from "./spec.js";
 
 export type { ApiName } from "./spec.js";
@@ -12,6 +15,8 @@ export type { Exchange } from "./front.js";
 export type { Violation } from "./violations.js";
 export { formatViolation, parseViolations } from "./violations.js";
 export { APIS, specPath } from "./spec.js";
+export { DEFAULT_USER } from "./sim/index.js";
+export type { AuthUser, Faults, SimSessions, SimulatorControl, SimulatorOptions } from "./sim/index.js";
 
 /** Where the CLI (and `startMock` without `port`) listens: each API's `port` in its spec/<api>/api.yaml. */
 export const DEFAULT_PORTS: Readonly<Record<ApiName, number>> = Object.fromEntries(
@@ -47,8 +52,18 @@ interface CommonOptions {
   onPrismTrouble?: (line: string) => void;
 }
 
-export interface MockOptions extends CommonOptions {
-  /** Generate JSON bodies from the schemas (json-schema-faker) instead of the examples. XML always comes from examples. */
+/** `"sim"`: the stateful simulator; `"prism"`: Prism on the spec's examples. */
+export type Engine = "sim" | "prism";
+
+/** Whether an API can be simulated (it has a spec/<api>/simulator.yaml): the default engine then. */
+export function defaultEngine(api: ApiName): Engine {
+  return getApi(known(api)).simulator ? "sim" : "prism";
+}
+
+export interface MockOptions extends CommonOptions, SimulatorOptions {
+  /** Default `"sim"` where the API has a simulator profile, else `"prism"`. */
+  engine?: Engine;
+  /** Prism: generate JSON bodies from the schemas (json-schema-faker) instead of the examples. XML always comes from examples. */
   dynamic?: boolean;
   /**
    * Enterprise Manager's JSON member names: `"pascal"` (default) answers as EM 12 and earlier,
@@ -68,8 +83,9 @@ export interface ProxyOptions extends CommonOptions {
   insecure?: boolean;
 }
 
-export interface MockServer {
+export interface MockServer extends SimulatorControl {
   api: ApiName;
+  engine: Engine;
   /** Base URL for the clients: `http://127.0.0.1:4010/api` (EM), `http://127.0.0.1:4011/api/v1` (Azure). */
   url: string;
   /** `http://host:port`. */
@@ -78,8 +94,8 @@ export interface MockServer {
   host: string;
   /** Milliseconds from the call until the mock answered requests. */
   startupMs: number;
-  /** The Prism process behind the front now (127.0.0.1, a free port; a new one after a restart): for debugging. */
-  readonly prism: { url: string; pid: number; startupMs: number; restarts: number };
+  /** The Prism process behind the front now (127.0.0.1, a free port; a new one after a restart); undefined for the simulator. */
+  readonly prism: { url: string; pid: number; startupMs: number; restarts: number } | undefined;
   /** Stops Prism and the front; the port is free when this resolves. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -94,13 +110,50 @@ export interface MockServer {
  * ```
  */
 export async function startMock(options: MockOptions): Promise<MockServer> {
-  const source = loadSpec(known(options.api));
-  const { doc, basePath } = rebase(source);
+  const api = known(options.api);
   const emJsonCase = options.emJsonCase ?? "pascal";
   if (emJsonCase !== "pascal" && emJsonCase !== "camel")
     throw new Error(`emJsonCase must be "pascal" or "camel", not "${String(emJsonCase)}"`);
+  const engine = options.engine ?? defaultEngine(api);
+  if (engine !== "sim" && engine !== "prism")
+    throw new Error(`engine must be "sim" or "prism", not "${String(engine)}"`);
+  if (engine === "sim") {
+    const started = performance.now();
+    const host = options.host ?? "127.0.0.1";
+    const sim = await startSimulator({
+      ...options,
+      api,
+      host,
+      port: options.port ?? getApi(api).port,
+      onExchange: options.onExchange,
+      emJsonCase,
+    });
+    return {
+      api,
+      engine,
+      url: sim.url,
+      origin: sim.origin,
+      port: sim.port,
+      host,
+      startupMs: performance.now() - started,
+      prism: undefined,
+      sessions: sim.sessions,
+      expireSessions: sim.expireSessions,
+      reset: sim.reset,
+      get faults() {
+        return sim.faults;
+      },
+      set faults(next) {
+        sim.faults = next;
+      },
+      violations: sim.violations,
+      stop: sim.stop,
+    };
+  }
+  const source = loadSpec(api);
+  const { doc, basePath } = rebase(source);
   return start(
-    { ...options, api: known(options.api) },
+    { ...options, api },
     "mock",
     doc,
     basePath,
@@ -241,7 +294,9 @@ async function start(
   let stopping: Promise<void> | undefined;
   const running = prism;
   return {
+    ...prismHasNoSimulator(),
     api,
+    engine: "prism",
     url: origin + basePath,
     origin,
     port: address.port,
@@ -256,5 +311,19 @@ async function start(
         await Promise.all([running.stop(), closeFront()]);
         temp.remove();
       })()),
+  };
+}
+
+/** The simulator's controls on a Prism mock: each says it needs the simulator. */
+function prismHasNoSimulator(): SimulatorControl {
+  const no = (): never => {
+    throw new Error('this needs the simulator engine (engine: "sim"); this mock runs Prism');
+  };
+  return {
+    sessions: { kinds: [], add: no, get: no, update: no, list: no },
+    expireSessions: no,
+    reset: no,
+    faults: {},
+    violations: () => 0,
   };
 }

@@ -15,7 +15,7 @@ let az: BackupForAzureClient;
 const exchanges: Exchange[] = [];
 
 beforeAll(async () => {
-  mock = await startMock({ api: "backup-for-azure", port: 0, onExchange: (e) => exchanges.push(e) });
+  mock = await startMock({ api: "backup-for-azure", engine: "prism", port: 0, onExchange: (e) => exchanges.push(e) });
   az = createBackupForAzureClient({ baseUrl: mock.url, auth: { username: "admin", password: "secret-pw" } });
 });
 afterAll(() => mock?.stop());

@@ -55,9 +55,9 @@ describe("veeam-mock", () => {
   });
 
   it("--api all --port 0: prints both base URLs once ready, logs each request, stops on SIGINT", async () => {
-    const r = cli(["--api", "all", "--port", "0"]);
+    const r = cli(["--api", "all", "--port", "0", "--engine", "prism"]);
     await r.waitFor(/ready in [\d.]+ s/);
-    const em = (await r.waitFor(/Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api)\n/))[1]!;
+    const em = (await r.waitFor(/Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api) +\(Prism [\d.]+\)\n/))[1]!;
     const az = (
       await r.waitFor(
         /Backup for Microsoft Azure\s+(http:\/\/127\.0\.0\.1:\d+\/api\/v1)\s+\(token: (http:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token)\)/,
@@ -87,9 +87,62 @@ describe("veeam-mock", () => {
   });
 });
 
+describe("veeam-mock, the simulator (default engine)", () => {
+  it("says what it simulates and who logs on; --user, --guard and faults apply; a logon works", async () => {
+    const r = cli([
+      "--api",
+      "em",
+      "--port",
+      "0",
+      "--guard",
+      "--user",
+      "ops:s3cret",
+      "--sessions",
+      "20",
+      "--latency",
+      "5",
+    ]);
+    const em = (
+      await r.waitFor(/Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api) +\(simulator, (\d+) sessions\)/)
+    )[1]!;
+    await r.waitFor(/Log on as ops\./);
+    const refused = await fetch(`${em}/sessionMngr/?v=latest`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from("veeam:veeam").toString("base64")}` },
+    });
+    expect(refused.status).toBe(401);
+    const logon = await fetch(`${em}/sessionMngr/?v=latest`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from("ops:s3cret").toString("base64")}` },
+    });
+    expect(logon.status).toBe(201);
+    const token = logon.headers.get("x-restsvcsessionid")!;
+    const list = await fetch(`${em}/backupSessions`, { headers: { "x-restsvcsessionid": token } });
+    expect(list.status).toBe(200);
+    expect(list.headers.get("x-veeam-mock-violations")).toBeNull();
+    await r.waitFor(/GET \/api\/backupSessions → 200 application\/xml/);
+    r.child.kill("SIGINT");
+    expect(await r.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("refuses Prism's flags for the simulator and the simulator's for Prism (exit 2)", async () => {
+    for (const [args, message] of [
+      [["--dynamic"], "--dynamic is for --engine prism"],
+      [["--engine", "prism", "--seed", "2"], "--seed is for the simulator (--engine sim)"],
+      [["--engine", "fast"], '--engine must be "sim" or "prism", not "fast"'],
+      [["--error-rate", "1.5"], "--error-rate 1.5 is not a share from 0 to 1"],
+      [["--user", "nopassword"], "--user nopassword is not NAME:PASSWORD"],
+    ] as const) {
+      const r = cli([...args]);
+      expect((await r.exited).code).toBe(2);
+      expect(r.output()).toContain(message);
+    }
+  });
+});
+
 describe.runIf(process.platform === "linux")("no orphans", () => {
   it("Prism exits with the CLI, even one killed with SIGKILL, and removes the temporary spec", async () => {
-    const r = cli(["--api", "em", "--port", "0", "--quiet"]);
+    const r = cli(["--api", "em", "--port", "0", "--quiet", "--engine", "prism"]);
     await r.waitFor(/ready in/);
     const { execFileSync } = await import("node:child_process");
     const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(r.child.pid)], { encoding: "utf8" })

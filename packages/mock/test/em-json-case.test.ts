@@ -16,7 +16,7 @@ let mock: MockServer;
 let em: EnterpriseManagerClient;
 const raw: string[] = [];
 beforeAll(async () => {
-  mock = await startMock({ api: "enterprise-manager", port: 0, emJsonCase: "camel" });
+  mock = await startMock({ api: "enterprise-manager", engine: "prism", port: 0, emJsonCase: "camel" });
   em = createEnterpriseManagerClient({
     baseUrl: mock.url,
     auth: { username: "TECH\\svc", password: "secret-pw" },
@@ -61,9 +61,9 @@ describe("veeam-mock --em-json-case camel", () => {
   });
 
   it("refuses another value, as an option and as a flag (exit 2)", async () => {
-    await expect(startMock({ api: "enterprise-manager", port: 0, emJsonCase: "kebab" as "camel" })).rejects.toThrow(
-      /emJsonCase must be "pascal" or "camel"/,
-    );
+    await expect(
+      startMock({ api: "enterprise-manager", engine: "prism", port: 0, emJsonCase: "kebab" as "camel" }),
+    ).rejects.toThrow(/emJsonCase must be "pascal" or "camel"/);
     const r = runCli(["--em-json-case", "kebab"]);
     expect((await r.exited).code).toBe(2);
     expect(r.output()).toContain('--em-json-case must be "pascal" or "camel", not "kebab"');

@@ -68,7 +68,7 @@ let mock: MockServer;
 const exchanges: Exchange[] = [];
 
 beforeAll(async () => {
-  mock = await startMock({ api: "enterprise-manager", port: 0, onExchange: (e) => exchanges.push(e) });
+  mock = await startMock({ api: "enterprise-manager", engine: "prism", port: 0, onExchange: (e) => exchanges.push(e) });
 });
 afterAll(() => mock?.stop());
 

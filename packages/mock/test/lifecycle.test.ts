@@ -27,7 +27,7 @@ describe("two mocks on port 0 (through the vitest globalSetup helper)", () => {
     expect(process.env[ENV["backup-for-azure"]]).toBe(urls["backup-for-azure"]);
   });
 
-  it("both answer side by side on different ports", async () => {
+  it("both answer side by side on different ports (simulators: a made-up session or token is refused)", async () => {
     const em = new URL(urls["enterprise-manager"]!);
     const az = new URL(urls["backup-for-azure"]!);
     expect(em.port).not.toBe(az.port);
@@ -35,7 +35,7 @@ describe("two mocks on port 0 (through the vitest globalSetup helper)", () => {
       fetch(`${em.href}/backupSessions`, { headers: SESSION }),
       fetch(`${az.href}/jobSessions`, { headers: { authorization: "Bearer t" } }),
     ]);
-    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([a.status, b.status]).toEqual([401, 401]);
   });
 
   it("teardown stops both: ports free again, variables gone", async () => {
@@ -50,14 +50,14 @@ describe("two mocks on port 0 (through the vitest globalSetup helper)", () => {
 describe("stop()", () => {
   let mock: MockServer;
   beforeAll(async () => {
-    mock = await startMock({ api: "enterprise-manager", port: 0, dynamic: true });
+    mock = await startMock({ api: "enterprise-manager", engine: "prism", port: 0, dynamic: true });
   });
   afterAll(() => mock?.stop());
 
   it("reports where it listens and how long it took", () => {
     expect(mock.port).toBeGreaterThan(0);
     expect(mock.origin).toBe(`http://127.0.0.1:${mock.port}`);
-    expect(mock.prism.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(mock.prism!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(mock.startupMs).toBeGreaterThan(0);
   });
 
@@ -76,7 +76,7 @@ describe("stop()", () => {
 
   it("frees the port (it can be bound again), kills Prism, and can be called twice", async () => {
     const { port } = mock;
-    const pid = mock.prism.pid;
+    const pid = mock.prism!.pid;
     await Promise.all([mock.stop(), mock.stop()]);
     expect(await canBind(port)).toBe(true);
     expect(() => process.kill(pid, 0)).toThrow();
@@ -90,7 +90,9 @@ describe("errors", () => {
     const { port } = blocker.address() as AddressInfo;
     // "At once": this message comes from the check that runs before Prism is started (Prism's
     // own failure would say something else), so no clock is needed to tell.
-    await expect(startMock({ api: "enterprise-manager", port })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+    await expect(startMock({ api: "enterprise-manager", engine: "prism", port })).rejects.toThrow(
+      `port ${port} on 127.0.0.1 is in use`,
+    );
     blocker.close();
   });
 

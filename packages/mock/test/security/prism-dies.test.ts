@@ -19,15 +19,16 @@ describe("Prism dies", () => {
     const lines: string[] = [];
     const mock = await startMock({
       api: "enterprise-manager",
+      engine: "prism",
       port: 0,
       onPrismTrouble: (l) => lines.push(l),
       startTimeoutMs: 90_000,
     });
     try {
-      const before = mock.prism.pid;
+      const before = mock.prism!.pid;
       process.kill(before, "SIGKILL");
-      await until(() => mock.prism.restarts === 1, 90_000);
-      expect(mock.prism.pid).not.toBe(before);
+      await until(() => mock.prism!.restarts === 1, 90_000);
+      expect(mock.prism!.pid).not.toBe(before);
       expect(lines.join("\n")).toContain(`Prism (pid ${before}) killed by SIGKILL`);
       expect(lines.join("\n")).toMatch(/Prism is running again \(pid \d+/);
       const r = await fetch(`${mock.url}/`, { headers: { accept: "application/json" } });
@@ -38,7 +39,7 @@ describe("Prism dies", () => {
   });
 
   it("the CLI exits non-zero when Prism cannot be started again", async () => {
-    const r = runCli(["--api", "em", "--port", "0", "--quiet", "--start-timeout", "120"]);
+    const r = runCli(["--api", "em", "--engine", "prism", "--port", "0", "--quiet", "--start-timeout", "120"]);
     try {
       await r.waitFor(/Enterprise Manager\s+http:\/\/127\.0\.0\.1:\d+\/api/, 150_000);
       // The CLI's Prism child, and the temporary spec it serves.

@@ -9,8 +9,8 @@ let em: MockServer;
 let az: MockServer;
 beforeAll(async () => {
   [em, az] = await Promise.all([
-    startMock({ api: "enterprise-manager", port: 0, startTimeoutMs: 90_000 }),
-    startMock({ api: "backup-for-azure", port: 0, startTimeoutMs: 90_000 }),
+    startMock({ api: "enterprise-manager", engine: "prism", port: 0, startTimeoutMs: 90_000 }),
+    startMock({ api: "backup-for-azure", engine: "prism", port: 0, startTimeoutMs: 90_000 }),
   ]);
 }, 120_000);
 afterAll(() => Promise.all([em?.stop(), az?.stop()]));
@@ -18,8 +18,8 @@ afterAll(() => Promise.all([em?.stop(), az?.stop()]));
 const session = { "x-restsvcsessionid": "NDRjZmJkYmUtNWE5NS00MTU2LTg4NjctOTFmMDY5YjdjMmNj" };
 
 async function stillUp(mock: MockServer, pid: number): Promise<void> {
-  expect(mock.prism.pid).toBe(pid);
-  expect(mock.prism.restarts).toBe(0);
+  expect(mock.prism!.pid).toBe(pid);
+  expect(mock.prism!.restarts).toBe(0);
   const r =
     mock.api === "enterprise-manager"
       ? await fetch(`${mock.url}/`, { headers: { accept: "application/json" } })
@@ -35,7 +35,7 @@ describe("malformed percent-encoding", () => {
     "/backupSessions?format=%",
   ]) {
     it(`EM ${path}: 400 with EM's Error body, XML by default and JSON on request`, async () => {
-      const pid = em.prism.pid;
+      const pid = em.prism!.pid;
       const xml = await fetch(`${em.url}${path}`, { headers: session });
       expect(xml.status).toBe(400);
       expect(xml.headers.get("content-type")).toMatch(/^application\/xml/);
@@ -55,7 +55,7 @@ describe("malformed percent-encoding", () => {
   }
 
   it("Azure: a token form body '%' gets 400 problem+json", async () => {
-    const pid = az.prism.pid;
+    const pid = az.prism!.pid;
     const origin = az.url.replace(/\/v1$/, "");
     for (const body of ["%", "grant_type=Password&Username=%E0%A4%A&Password=x"]) {
       const r = await fetch(`${origin}/oauth2/token`, {
@@ -75,7 +75,7 @@ describe("malformed percent-encoding", () => {
   });
 
   it("Azure: a bad path gets 400 problem+json", async () => {
-    const pid = az.prism.pid;
+    const pid = az.prism!.pid;
     const r = await fetch(`${az.url}/jobSessions/%E0%A4%A`, { headers: { authorization: "Bearer x" } });
     expect(r.status).toBe(400);
     expect(await r.json()).toMatchObject({ status: 400 });
@@ -85,7 +85,7 @@ describe("malformed percent-encoding", () => {
 
 describe("request size", () => {
   it("a body over 1 MiB gets 413 with the API's error body, and the mock stays up", async () => {
-    const pid = az.prism.pid;
+    const pid = az.prism!.pid;
     const origin = az.url.replace(/\/v1$/, "");
     const r = await fetch(`${origin}/oauth2/token`, {
       method: "POST",
@@ -267,7 +267,7 @@ describe("mock fuzz (time-bounded, seed 0x5eed)", () => {
   ] as const) {
     it(`${name}: every random request is answered and Prism stays up`, async () => {
       const mock = which();
-      const pid = mock.prism.pid;
+      const pid = mock.prism!.pid;
       const rnd = prng(0x5eed);
       const end = Date.now() + Number(process.env.FUZZ_MS ?? 4000);
       const statuses = new Map<number | string, number>();
@@ -286,8 +286,8 @@ describe("mock fuzz (time-bounded, seed 0x5eed)", () => {
       }
       expect(unanswered.slice(0, 5)).toEqual([]);
       expect(sent).toBeGreaterThan(20);
-      expect(mock.prism.pid).toBe(pid);
-      expect(mock.prism.restarts).toBe(0);
+      expect(mock.prism!.pid).toBe(pid);
+      expect(mock.prism!.restarts).toBe(0);
       // A request that is fine still gets its normal answer.
       const ok = await fetch(`${mock.url}${mock.api === "enterprise-manager" ? "/" : "/jobSessions"}`, {
         headers: { accept: "application/json", authorization: "Bearer x" },

@@ -1,0 +1,580 @@
+// What each operation the profile names does, over the dataset: lists, one resource, children,
+// the query service, stop, logon/logoff, tokens, tasks. Handlers return a value in the schema's
+// member names (or an error); server.ts negotiates, encodes and sends it.
+import type { Json } from "@veeam-sessions/spec";
+import { compileFilter, compileSort, FilterError, type FieldSpec, type FieldType } from "./filter.js";
+import { enumOf, type Dataset, type SimRecord } from "./dataset.js";
+import { text, type SimOperation, type SpecModel } from "./model.js";
+import { rebaseUrls } from "./urls.js";
+import type { SimulatorProfile } from "./profile.js";
+import type { Random } from "./random.js";
+
+export interface Reply {
+  status: number;
+  /** JSON value in the schema's names; undefined for no body. */
+  body?: unknown;
+  /** The schema of `body` (components.schemas name), for XML and the JSON nulls. */
+  schema?: string;
+  headers?: Record<string, string>;
+  /** Answer with the operation's documented example for this status. */
+  example?: boolean;
+}
+
+export interface Call {
+  op: SimOperation;
+  params: Record<string, string>;
+  /** Query parameters, names lowercased. */
+  query: Map<string, string[]>;
+  /** Path and query as requested. */
+  url: string;
+  body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  /** The logon session or token of the call (when the operation is secured). */
+  principal?: Principal;
+  now: number;
+}
+
+export interface Principal {
+  user: string;
+  /** EM: the logon session's GUID; OAuth: the access token's id. */
+  id: string;
+  token: string;
+  lastUsed: number;
+  expiresAt?: number;
+  refresh?: string;
+  body?: Json;
+}
+
+export interface AuthUser {
+  username: string;
+  password: string;
+}
+
+export class SimError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface TaskRecord {
+  id: string;
+  created: number;
+  body: Json;
+  finishedResult: unknown;
+}
+
+export interface BehaviourOptions {
+  model: SpecModel;
+  profile: SimulatorProfile;
+  data: Dataset;
+  random: Random;
+  users: AuthUser[];
+  sessionTtlMs: number;
+  tokenTtlSeconds: number;
+  stopMs: number;
+  base: string;
+  /** The header of a session-header API (`X-RestSvcSessionId`). */
+  sessionHeader?: string;
+}
+
+const first = (query: Map<string, string[]>, name: string) => query.get(name.toLowerCase())?.[0];
+
+export class Behaviour {
+  readonly handlers = new Map<string, (call: Call) => Reply>();
+  /** Logon sessions or access tokens, by token. */
+  readonly principals = new Map<string, Principal>();
+  private readonly refreshTokens = new Map<string, string>();
+  private readonly tasks = new Map<string, TaskRecord>();
+  private taskCounter = 0;
+  private readonly pending = new Set<SimRecord>();
+  private readonly fieldsCache = new Map<string, FieldSpec[]>();
+
+  constructor(readonly o: BehaviourOptions) {
+    const p = o.profile;
+    for (const [kind, k] of Object.entries(p.kinds)) {
+      if (k.list) this.handlers.set(k.list, (c) => this.list(c, kind));
+      if (k.get) this.handlers.set(k.get, (c) => this.getOne(c, kind));
+      if (k.stop) this.handlers.set(k.stop, (c) => this.stop(c, kind));
+      if (k.log) this.handlers.set(k.log, (c) => this.log(c, kind));
+      if (k.parent?.list) this.handlers.set(k.parent.list, (c) => this.children(c, kind));
+    }
+    if (p.query) this.handlers.set(p.query.operation, (c) => this.query(c));
+    const a = p.auth ?? {};
+    if (a.logon) this.handlers.set(a.logon, (c) => this.logon(c));
+    if (a.logoff) this.handlers.set(a.logoff, (c) => this.logoff(c));
+    if (a.get) this.handlers.set(a.get, (c) => this.logonSession(c));
+    if (a.list) this.handlers.set(a.list, () => this.logonSessions());
+    if (a.token) this.handlers.set(a.token, (c) => this.token(c));
+    if (a.revoke) this.handlers.set(a.revoke, (c) => this.revoke(c));
+    if (p.tasks?.get) this.handlers.set(p.tasks.get, (c) => this.task(c));
+    if (p.tasks?.list) this.handlers.set(p.tasks.list, (c) => this.taskList(c));
+    if (p.tasks?.delete) this.handlers.set(p.tasks.delete, (c) => this.taskDelete(c));
+  }
+
+  // ---- sessions and tokens --------------------------------------------------------------
+
+  /** The principal a request carries, if valid now (idle sessions and old tokens expire). */
+  authenticate(token: string | undefined, now: number): Principal | undefined {
+    if (!token) return undefined;
+    const p = this.principals.get(token);
+    if (!p) return undefined;
+    const expired = p.expiresAt !== undefined ? now >= p.expiresAt : now - p.lastUsed > this.o.sessionTtlMs;
+    if (expired) {
+      this.principals.delete(token);
+      return undefined;
+    }
+    p.lastUsed = now;
+    return p;
+  }
+
+  /** Ends every logon session and token now (`mock.expireSessions()`). */
+  expireAll(): void {
+    this.principals.clear();
+    this.refreshTokens.clear();
+  }
+
+  private checkUser(user: string | undefined, password: string | undefined): string {
+    const found = this.o.users.find((u) => u.username.toLowerCase() === (user ?? "").toLowerCase());
+    if (!found || found.password !== password) throw new SimError(401, "Invalid user name or password.");
+    return found.username;
+  }
+
+  private logon(call: Call): Reply {
+    const auth = String(call.headers.authorization ?? "");
+    const m = /^basic\s+(\S+)/i.exec(auth);
+    if (!m) throw new SimError(401, "Authentication is required: send the user name and password with HTTP Basic.");
+    const decoded = Buffer.from(m[1]!, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    const user = this.checkUser(
+      decoded.slice(0, colon < 0 ? undefined : colon),
+      colon < 0 ? "" : decoded.slice(colon + 1),
+    );
+    const a = this.o.profile.auth!;
+    const id = this.o.random.guid();
+    const token = this.o.random.token(16);
+    const template = this.example(call.op, "json");
+    const oldId =
+      typeof template[a.sessionId ?? "SessionId"] === "string" ? String(template[a.sessionId ?? "SessionId"]) : "";
+    const body = JSON.parse(
+      JSON.stringify(template)
+        .split(oldId || "\u0000")
+        .join(id),
+    ) as Json;
+    rebaseUrls(body, this.o.base);
+    body[a.user ?? "UserName"] = user;
+    body[a.sessionId ?? "SessionId"] = id;
+    this.principals.set(token, { user, id, token, lastUsed: call.now, body });
+    const headers: Record<string, string> = {};
+    if (this.o.sessionHeader) {
+      headers[this.o.sessionHeader] = token;
+      headers["set-cookie"] = `${this.o.sessionHeader}=${token}; path=/; HttpOnly`;
+    }
+    return { status: Number(this.o.model.success(call.op)), body, schema: this.schemaOf(call.op), headers };
+  }
+
+  private findSession(id: string): Principal | undefined {
+    for (const p of this.principals.values()) if (p.id.toLowerCase() === id.toLowerCase()) return p;
+    return undefined;
+  }
+
+  private logoff(call: Call): Reply {
+    const id = Object.values(call.params)[0] ?? "";
+    const p = this.findSession(decodeURIComponent(id));
+    if (!p) throw new SimError(404, `Logon session ${id} was not found.`);
+    this.principals.delete(p.token);
+    return { status: 204 };
+  }
+
+  private logonSession(call: Call): Reply {
+    const id = decodeURIComponent(Object.values(call.params)[0] ?? "");
+    const p = this.findSession(id);
+    if (!p?.body) throw new SimError(404, `Logon session ${id} was not found.`);
+    return { status: 200, body: p.body, schema: this.schemaOf(call.op) };
+  }
+
+  private logonSessions(): Reply {
+    const bodies = [...this.principals.values()].flatMap((p) => (p.body ? [p.body] : []));
+    return { status: 200, body: { LogonSessions: bodies }, schema: "LogonSessions" };
+  }
+
+  private token(call: Call): Reply {
+    const form = new URLSearchParams(call.body.toString("utf8"));
+    const field = (name: string) => {
+      for (const [k, v] of form) if (k.toLowerCase() === name) return v;
+      return undefined;
+    };
+    const grant = (field("grant_type") ?? "").toLowerCase();
+    let user: string;
+    if (grant === "password") user = this.checkUser(field("username"), field("password"));
+    else if (grant === "refresh_token") {
+      const refresh = field("refresh_token") ?? "";
+      const owner = this.refreshTokens.get(refresh);
+      if (!owner) throw new SimError(400, "The refresh token is invalid or expired.");
+      this.refreshTokens.delete(refresh);
+      user = owner;
+    } else
+      throw new SimError(400, `Unsupported grant_type "${field("grant_type") ?? ""}": use password or refresh_token.`);
+    const token = this.o.random.token(32).replace(/[+/=]/g, "");
+    const refresh = this.o.random.token(16).replace(/[+/=]/g, "");
+    const ttl = this.o.tokenTtlSeconds;
+    const body = this.example(call.op, "json");
+    Object.assign(body, {
+      access_token: token,
+      refresh_token: refresh,
+      token_type: "bearer",
+      expires_in: ttl,
+      ".issued": new Date(call.now).toISOString(),
+      ".expires": new Date(call.now + ttl * 1000).toISOString(),
+      username: user,
+    });
+    this.principals.set(token, {
+      user,
+      id: token.slice(0, 8),
+      token,
+      lastUsed: call.now,
+      expiresAt: call.now + ttl * 1000,
+      refresh,
+    });
+    this.refreshTokens.set(refresh, user);
+    return { status: 200, body, schema: this.schemaOf(call.op) };
+  }
+
+  private revoke(call: Call): Reply {
+    if (call.principal) {
+      this.principals.delete(call.principal.token);
+      if (call.principal.refresh) this.refreshTokens.delete(call.principal.refresh);
+    }
+    return { status: 204 };
+  }
+
+  // ---- sessions -------------------------------------------------------------------------
+
+  /** Applies what time has done: a stopping session whose stop is done is stopped. */
+  settle(now: number): void {
+    for (const record of this.pending) {
+      if (record.stopAt === undefined || now < record.stopAt + this.o.stopMs) continue;
+      this.pending.delete(record);
+      const stopped = this.o.profile.phases.stopped;
+      const result = text(Object.entries(stopped).find(([k]) => k === this.o.profile.members.result)?.[1]);
+      for (const r of [record, ...record.children]) {
+        this.o.data.finish(r, result, record.stopAt + this.o.stopMs, "stopped");
+      }
+    }
+  }
+
+  private record(call: Call, kind: string): SimRecord {
+    const id = decodeURIComponent(Object.values(call.params)[0] ?? "");
+    const record = this.o.data.get(kind, id);
+    if (!record) throw new SimError(404, `${kind} with id ${id} was not found.`);
+    return record;
+  }
+
+  private format(call: Call, fallback: string): string {
+    return (first(call.query, "format") ?? fallback).toLowerCase();
+  }
+
+  private list(call: Call, kind: string, records = this.o.data.all(kind)): Reply {
+    if (this.o.profile.style === "pages") return this.page(call, kind, records);
+    const format = this.format(call, "Refs");
+    if (format === "entities" || format === "entity")
+      return { status: 200, body: { [`${kind}s`]: records.map((r) => r.body) }, schema: `${kind}s` };
+    if (format !== "refs")
+      throw new SimError(400, `Unknown format "${first(call.query, "format")}": use Refs or Entities.`);
+    return { status: 200, body: { Refs: records.map((r) => this.ref(r)) }, schema: "EntityReferences" };
+  }
+
+  private children(call: Call, kind: string): Reply {
+    const parentKind = this.o.profile.kinds[kind]!.parent!.kind;
+    const parent = this.record(call, parentKind);
+    return this.list(call, kind, parent.children);
+  }
+
+  private getOne(call: Call, kind: string): Reply {
+    const record = this.record(call, kind);
+    if (this.o.profile.style === "pages") return { status: 200, body: record.body, schema: kind };
+    const format = this.format(call, "Ref");
+    if (format === "entity" || format === "entities") return { status: 200, body: record.body, schema: kind };
+    return { status: 200, body: this.ref(record), schema: "EntityRef" };
+  }
+
+  /** A record's reference (references style). */
+  ref(record: SimRecord): Json {
+    const href = this.o.data.hrefOf(record.kind, record.id);
+    const b = record.body;
+    return {
+      Type: `${record.kind}Reference`,
+      Href: href,
+      ...(b.Name !== undefined ? { Name: b.Name } : {}),
+      ...(b.UID !== undefined ? { UID: b.UID } : {}),
+      Links: [{ Type: record.kind, Href: `${href}?format=Entity`, Name: b.Name, Rel: "Alternate" }],
+    };
+  }
+
+  private isRunning(record: SimRecord): boolean {
+    const m = this.o.profile.members;
+    return !!m.ended && record.body[m.ended] === undefined && record.stopAt === undefined;
+  }
+
+  private stop(call: Call, kind: string): Reply {
+    const record = this.record(call, kind);
+    if (!this.isRunning(record)) throw new SimError(400, `The session ${record.id} is not running.`);
+    record.stopAt = call.now;
+    for (const r of [record, ...record.children]) this.o.data.phase(r, "stopping", call.now);
+    this.pending.add(record);
+    const status = Number(this.o.model.success(call.op));
+    if (!this.o.profile.tasks) return { status };
+    // An asynchronous task: Running until the session has stopped, then Finished.
+    const template = this.example(call.op, "json");
+    const finished = this.o.profile.tasks.get
+      ? this.example(this.o.model.copies(this.o.profile.tasks.get)[0]!, "json")
+      : {};
+    const id = `task-${++this.taskCounter}`;
+    const body = JSON.parse(JSON.stringify(template).replaceAll(text(template.TaskId) || "\u0000", id)) as Json;
+    rebaseUrls(body, this.o.base);
+    this.tasks.set(id, { id, created: call.now, body, finishedResult: finished.Result });
+    return { status, body: this.taskBody(this.tasks.get(id)!, call.now), schema: this.o.profile.tasks.schema };
+  }
+
+  private taskBody(task: TaskRecord, now: number): Json {
+    const done = now >= task.created + this.o.stopMs;
+    const body: Json = { ...task.body, State: done ? "Finished" : "Running" };
+    if (done && task.finishedResult !== undefined) body.Result = task.finishedResult;
+    else delete body.Result;
+    return body;
+  }
+
+  private task(call: Call): Reply {
+    const id = decodeURIComponent(Object.values(call.params)[0] ?? "");
+    const task = this.tasks.get(id);
+    if (!task) throw new SimError(404, `Task ${id} was not found.`);
+    return { status: 200, body: this.taskBody(task, call.now), schema: this.o.profile.tasks!.schema };
+  }
+
+  private taskList(call: Call): Reply {
+    const schema = `${this.o.profile.tasks!.schema}s`;
+    return { status: 200, body: { [schema]: [...this.tasks.values()].map((t) => this.taskBody(t, call.now)) }, schema };
+  }
+
+  private taskDelete(call: Call): Reply {
+    const id = decodeURIComponent(Object.values(call.params)[0] ?? "");
+    if (!this.tasks.delete(id)) throw new SimError(404, `Task ${id} was not found.`);
+    return { status: 204 };
+  }
+
+  private log(call: Call, kind: string): Reply {
+    const record = this.record(call, kind);
+    const body = this.example(call.op, "json");
+    const m = this.o.profile.members;
+    const items = Array.isArray(body.log) ? (body.log as Json[]) : [];
+    const start = Date.parse(String(record.body[m.created ?? ""]));
+    const end = m.ended && record.body[m.ended] ? Date.parse(String(record.body[m.ended])) : call.now;
+    const state = text(record.body[m.state ?? ""]);
+    body.jobSessionId = record.id;
+    items.forEach((item, i) => {
+      const at = new Date(start + ((end - start) * (i + 1)) / (items.length + 1)).toISOString();
+      item.logTime = at;
+      item.executionStartTime = at;
+      if (i === items.length - 1) item.status = state;
+    });
+    return { status: 200, body, schema: this.schemaOf(call.op) };
+  }
+
+  // ---- pages style (offset/limit) -------------------------------------------------------
+
+  private page(call: Call, kind: string, records: SimRecord[]): Reply {
+    const p = this.o.profile;
+    const paging = p.paging!;
+    const num = (name: string, fallback: number) => {
+      const raw = first(call.query, name);
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n)) throw new SimError(400, `The value '${raw}' is not valid for ${name}.`);
+      return n;
+    };
+    const offset = num(paging.offset, 0);
+    const limit = num(paging.limit, paging.defaultLimit ?? 30);
+    if (offset < 0) throw new SimError(400, `${paging.offset} must be 0 or more.`);
+    let selected = records;
+    for (const [param, f] of Object.entries(p.filters ?? {})) {
+      const values = (call.query.get(param.toLowerCase()) ?? []).flatMap((v) => v.split(","));
+      if (!values.length) continue;
+      if (f.op === "in") {
+        const wanted = new Set(values.map((v) => v.toLowerCase()));
+        selected = selected.filter((r) => wanted.has(text(r.body[f.member]).toLowerCase()));
+      } else {
+        const t = Date.parse(values[0]!);
+        if (Number.isNaN(t)) throw new SimError(400, `The value '${values[0]}' is not valid for ${param}.`);
+        selected = selected.filter((r) => {
+          const v = Date.parse(text(r.body[f.member]));
+          return f.op === "ge" ? v >= t : f.op === "le" ? v <= t : v === t;
+        });
+      }
+    }
+    const created = p.members.created ?? "";
+    selected = [...selected].sort((a, b) => String(b.body[created]).localeCompare(String(a.body[created])));
+    const items = limit < 0 ? selected.slice(offset) : selected.slice(offset, offset + limit);
+    return {
+      status: 200,
+      body: {
+        offset,
+        limit,
+        [paging.total]: selected.length,
+        _links: { self: { href: `${new URL(this.o.base).origin}${call.url}` } },
+        [paging.items]: items.map((r) => r.body),
+      },
+      schema: this.schemaOf(call.op),
+    };
+  }
+
+  // ---- the query service (references style) ---------------------------------------------
+
+  private fields(kind: string): FieldSpec[] {
+    let fields = this.fieldsCache.get(kind);
+    if (fields) return fields;
+    const query = this.o.profile.kinds[kind]!.query!;
+    const schema = this.o.model.schema(`${query}QueryFields`);
+    fields = Object.entries((schema?.properties ?? {}) as Record<string, Json>).map(([name, s]) => {
+      const type = this.fieldType(s);
+      // A field with a list of values compares by its place in the list (query_comparison.md).
+      const values = type === "string" ? enumOf(this.o.model, s)?.map(String) : undefined;
+      return { name, type, ...(values ? { values } : {}) };
+    });
+    this.fieldsCache.set(kind, fields);
+    return fields;
+  }
+
+  private fieldType(s: Json, depth = 0): FieldType {
+    if (depth > 6) return "string";
+    if (typeof s.$ref === "string") {
+      const name = s.$ref.split("/").pop()!;
+      if (/DateTime/i.test(name)) return "date";
+      return this.fieldType(this.o.model.schema(name) ?? {}, depth + 1);
+    }
+    const types: unknown = s.type;
+    const type = Array.isArray(types) ? (types as unknown[]).find((t) => t !== "null") : types;
+    if (s.format === "date-time") return "date";
+    if (type === "integer" || type === "number") return "number";
+    if (type === "boolean") return "boolean";
+    for (const alt of (s.anyOf as Json[] | undefined) ?? [])
+      if (alt.type !== "null") return this.fieldType(alt, depth + 1);
+    return "string";
+  }
+
+  private getter(record: SimRecord): (field: string) => unknown {
+    const map = this.o.profile.fields ?? {};
+    return (field) => {
+      const member = map[field] ?? field;
+      const v = record.body[member];
+      return v === null ? undefined : v;
+    };
+  }
+
+  private query(call: Call): Reply {
+    const type = first(call.query, "type");
+    if (!type)
+      throw new SimError(400, "The query type is not specified: add type=<type>, such as type=BackupJobSession.");
+    const kind = Object.entries(this.o.profile.kinds).find(
+      ([, k]) => k.query?.toLowerCase() === type.toLowerCase(),
+    )?.[0];
+    if (!kind) throw new SimError(400, `Query type '${type}' is not supported.`);
+    const format = this.format(call, "Refs");
+    if (!["refs", "entities"].includes(format))
+      throw new SimError(
+        400,
+        `Format '${first(call.query, "format")}' is not supported for type ${type}: use Refs or Entities.`,
+      );
+    const fields = this.fields(kind);
+    let records = this.o.data.all(kind);
+    const filter = first(call.query, "filter");
+    try {
+      if (filter !== undefined && filter !== "") {
+        const test = compileFilter(filter, fields);
+        records = records.filter((r) => test(this.getter(r)));
+      }
+      const sortAsc = first(call.query, "sortAsc");
+      const sortDesc = first(call.query, "sortDesc");
+      if (sortAsc !== undefined || sortDesc !== undefined) {
+        const compare = compileSort((sortAsc ?? sortDesc)!, sortAsc === undefined, fields);
+        records = [...records].sort((a, b) => compare(this.getter(a), this.getter(b)));
+      }
+    } catch (error) {
+      if (error instanceof FilterError) throw new SimError(400, error.message);
+      throw error;
+    }
+    const pageSizeRaw = first(call.query, "pageSize");
+    const pageRaw = first(call.query, "page");
+    const pageSize = pageSizeRaw === undefined ? Math.max(records.length, 1) : Number(pageSizeRaw);
+    const page = pageRaw === undefined ? 1 : Number(pageRaw);
+    if (!Number.isInteger(pageSize) || pageSize < 1)
+      throw new SimError(400, `pageSize must be a whole number from 1, not '${pageSizeRaw}'.`);
+    if (!Number.isInteger(page) || page < 1)
+      throw new SimError(400, `page must be a whole number from 1, not '${pageRaw}'.`);
+    const pages = Math.ceil(records.length / pageSize);
+    const items = records.slice((page - 1) * pageSize, page * pageSize);
+    const link = (n: number, rel: string) => ({ Href: this.queryHref(call, n, pageSize), Rel: rel });
+    const links = [];
+    if (pages > 0) links.push(link(1, "First"), link(pages, "Last"));
+    if (page < pages) links.push(link(page + 1, "Next"));
+    if (page > 1 && page <= pages) links.push(link(page - 1, "Previous"));
+    const paging = { PageNum: page, PageSize: pageSize, PagesCount: pages, Links: links };
+    const body =
+      format === "entities"
+        ? { Entities: { [`${kind}s`]: { [`${kind}s`]: items.map((r) => r.body) } }, PagingInfo: paging }
+        : { Refs: { Refs: items.map((r) => this.ref(r)) }, PagingInfo: paging };
+    return { status: 200, body, schema: this.o.profile.query!.result };
+  }
+
+  /** A paging link: the request's own parameters (filter copied as sent), with pageSize and page. */
+  private queryHref(call: Call, page: number, pageSize: number): string {
+    const raw = call.url.split("?")[1] ?? "";
+    const kept = raw
+      .split("&")
+      .filter((p) => p && !/^(page|pagesize)=/i.test(p))
+      .map((p) => {
+        const [k = "", v = ""] = p.split("=");
+        return `${k}=${k.toLowerCase() === "filter" ? safeDecode(v) : v}`;
+      });
+    return `${this.o.base}/query?${[...kept, `pageSize=${pageSize}`, `page=${page}`].join("&")}`;
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  /** A fresh copy of the operation's first JSON example for its success status. */
+  example(op: SimOperation, kind: "json"): Json {
+    const status = this.o.model.success(op);
+    const type = this.o.model.mediaTypes(op, status).find((t) => (kind === "json" ? /json/i.test(t) : true));
+    const value = type ? this.o.model.responseExample(op, status, type) : undefined;
+    return value && typeof value === "object" ? (structuredClone(value) as Json) : {};
+  }
+
+  /** The components.schemas name of an operation's success body (a direct `$ref`). */
+  schemaOf(op: SimOperation): string | undefined {
+    const status = this.o.model.success(op);
+    const content = op.responses.get(status)?.content as Record<string, Json> | undefined;
+    for (const c of Object.values(content ?? {})) {
+      const ref = (c.schema as Json | undefined)?.$ref;
+      if (typeof ref === "string") return ref.split("/").pop();
+    }
+    return undefined;
+  }
+
+  /** Drops the state of sessions, tokens and tasks (`mock.reset()`). */
+  reset(): void {
+    this.principals.clear();
+    this.refreshTokens.clear();
+    this.tasks.clear();
+    this.pending.clear();
+    this.taskCounter = 0;
+  }
+}
+
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v.replace(/\+/g, " "));
+  } catch {
+    return v;
+  }
+}

@@ -1,0 +1,302 @@
+// The simulator's data: session-like records of each kind of the profile, generated from a seed
+// (templates are the document's own examples, with ids, names, times, states and links varied)
+// or added by the user. Every record keeps its body in the schema's member names; the phase of a
+// stopped session is worked out when it is read (no timers).
+import type { Json } from "@veeam-sessions/spec";
+import type { KindProfile, SimulatorProfile } from "./profile.js";
+import { text, type SpecModel } from "./model.js";
+import { createRandom, type Random } from "./random.js";
+import { rebaseUrls } from "./urls.js";
+
+export interface SimRecord {
+  kind: string;
+  id: string;
+  body: Json;
+  parent?: SimRecord;
+  children: SimRecord[];
+  /** When a stop was asked for (ms since epoch); the session is Stopping until `stopMs` later. */
+  stopAt?: number;
+  /** Bumped on every change (cache key for encoded bodies). */
+  version: number;
+}
+
+export interface DatasetOptions {
+  seed: number;
+  /** Top-level sessions (children come on top). */
+  sessions: number;
+  /** The end of the generated week (ms). */
+  now: number;
+  /** Base URL of the mock (`http://127.0.0.1:4010/api`): every Href and link points here. */
+  base: string;
+}
+
+const DAY = 86_400_000;
+
+/** A value allowed by a member's schema: the first of `wanted` (a list) its enum has. */
+function allowed(model: SpecModel, schema: Json | undefined, member: string, wanted: unknown): unknown {
+  if (!Array.isArray(wanted)) return wanted;
+  const prop = enumOf(model, (schema?.properties as Json | undefined)?.[member]);
+  return wanted.find((w) => !prop || prop.includes(w)) ?? wanted[0];
+}
+
+/** The enum a schema (through `$ref`s and `anyOf`/`oneOf`) lists, if any. */
+export function enumOf(model: SpecModel, node: unknown, depth = 0): unknown[] | undefined {
+  if (!node || typeof node !== "object" || depth > 8) return undefined;
+  const n = node as Json;
+  if (typeof n.$ref === "string") return enumOf(model, model.schema(n.$ref.split("/").pop()!), depth + 1);
+  if (Array.isArray(n.enum)) return n.enum as unknown[];
+  for (const alt of [...((n.anyOf as unknown[]) ?? []), ...((n.oneOf as unknown[]) ?? [])]) {
+    const e = enumOf(model, alt, depth + 1);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** `2021-09-24 20:00:09`: the time part of EM session names. */
+const nameTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+/** .NET TimeSpan text: `00:02:47.7726740`. */
+function timeSpan(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const frac = String(Math.floor(ms % 1000)).padStart(3, "0") + "0000";
+  const hh = String(Math.floor(s / 3600)).padStart(2, "0");
+  return `${hh}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}.${frac}`;
+}
+
+export class Dataset {
+  readonly byKind = new Map<string, Map<string, SimRecord>>();
+  /** UID → record (references style). */
+  readonly byUid = new Map<string, SimRecord>();
+  private counter = 0;
+  private random: Random;
+  private readonly templates = new Map<string, Json>();
+  private readonly jobs = new Map<string, string>();
+
+  constructor(
+    readonly model: SpecModel,
+    readonly profile: SimulatorProfile,
+    readonly options: DatasetOptions,
+    /** The path of each kind's resources (`/api/backupSessions`), from its `get` operation. */
+    readonly kindPaths: Map<string, string>,
+  ) {
+    this.random = createRandom(options.seed);
+    for (const kind of Object.keys(profile.kinds)) this.byKind.set(kind, new Map());
+  }
+
+  template(kind: string): Json {
+    let t = this.templates.get(kind);
+    if (!t) {
+      const example = this.model.example(kind);
+      if (!example || typeof example !== "object")
+        throw new Error(
+          `the simulator needs an example named ${kind} (components.examples) as the template of ${kind}`,
+        );
+      t = example as Json;
+      this.templates.set(kind, t);
+    }
+    return structuredClone(t);
+  }
+
+  newId(): string {
+    return this.profile.ids === "guid" ? this.random.guid() : String(++this.counter);
+  }
+
+  hrefOf(kind: string, id: string): string {
+    return `${this.options.base}${this.kindPaths.get(kind) ?? `/${kind}`}/${id}`;
+  }
+
+  uidOf(kind: string, id: string): string {
+    return `urn:veeam:${kind}:${id}`;
+  }
+
+  /** Generates the seeded dataset. */
+  generate(): void {
+    const { sessions, now } = this.options;
+    const top = Object.entries(this.profile.kinds).filter(([, k]) => !k.parent && (k.share ?? 0) > 0);
+    const weights = Object.fromEntries(top.map(([name, k]) => [name, k.share!]));
+    const starts = Array.from({ length: sessions }, () => now - this.random.next() * 7 * DAY).sort((a, b) => a - b);
+    starts.forEach((created, i) => {
+      const kind = this.random.weighted(weights);
+      // The newest sessions (about 3 %) still run.
+      const running = i >= sessions - Math.max(1, Math.round(sessions * 0.03));
+      this.create(kind, { created, running });
+    });
+  }
+
+  /**
+   * Adds one record of `kind` (children too, for a kind that has children), from its template,
+   * `overrides` (members in the schema's names) applied last.
+   */
+  create(
+    kind: string,
+    options: {
+      created?: number;
+      running?: boolean;
+      result?: string;
+      parent?: SimRecord;
+      job?: string;
+      overrides?: Json;
+    } = {},
+  ): SimRecord {
+    const k = this.profile.kinds[kind];
+    if (!k) throw new Error(`unknown kind "${kind}": use ${Object.keys(this.profile.kinds).join(", ")}`);
+    const schema = this.model.schema(kind);
+    const has = (member: string | undefined): member is string =>
+      !!member && !!(schema?.properties as Json | undefined)?.[member];
+    const m = this.profile.members;
+    const r = this.random;
+    const id = this.newId();
+    const body = this.template(kind);
+    const created = options.created ?? this.options.now - r.next() * DAY;
+    const running = options.running ?? false;
+    const durationMs = r.int(45, 5400) * 1000;
+    const ended = created + durationMs;
+    const result = options.result ?? r.weighted(this.profile.results);
+    const oldId = this.idOf(body);
+
+    // Job (policy) the session ran for, with a stable UID per name.
+    const jobName = options.job ?? this.jobName(k, options.parent);
+    const rename = new Map<string, string>();
+    const jobMember = k.job?.member ?? m.job;
+    const jobUidMember = k.job?.uid ?? m.jobUid;
+    if (jobName && has(jobMember)) {
+      if (typeof body[jobMember] === "string") rename.set(body[jobMember], jobName);
+      body[jobMember] = jobName;
+    }
+    if (jobName && has(jobUidMember)) {
+      let uid = this.jobs.get(jobName);
+      if (!uid) this.jobs.set(jobName, (uid = r.guid()));
+      const old = text(body[jobUidMember]);
+      const oldGuid = old.split(":").pop();
+      if (oldGuid) rename.set(oldGuid, uid);
+      body[jobUidMember] = `urn:veeam:Job:${uid}`;
+    }
+    if (oldId) rename.set(oldId, id);
+    // Identity.
+    if ("id" in body) body.id = id;
+    if (has("Href")) body.Href = `${this.hrefOf(kind, id)}?format=Entity`;
+    if (has("UID")) body.UID = this.uidOf(kind, id);
+    // The processed item (VM) of a task session.
+    if (has(m.item))
+      body[m.item] = `${r.pick(["vm", "srv", "app", "db", "web"])}-${String(r.int(1, 60)).padStart(2, "0")}`;
+    if (has("Name")) {
+      const label = has(m.item) ? String(body[m.item]) : (jobName ?? kind);
+      if (typeof body.Name === "string") rename.set(body.Name, `${label}@${nameTime(created)}`);
+      body.Name = `${label}@${nameTime(created)}`;
+    }
+    if (k.types && k.typeMember) {
+      const type = r.pick(Object.keys(k.types));
+      body[k.typeMember] = type;
+      if (k.typeName) body[k.typeName] = k.types[type];
+    }
+    for (const [member, value] of Object.entries(k.set ?? {})) body[member] = value;
+    if (options.parent && k.parent) body[k.parent.member] = options.parent.body.UID ?? options.parent.id;
+    if (has(m.created)) body[m.created] = new Date(created).toISOString();
+    const record: SimRecord = { kind, id, body, children: [], version: 0 };
+    if (options.parent) record.parent = options.parent;
+    if (running) this.phase(record, "running", created);
+    else this.finish(record, result, Math.min(ended, options.parent?.stopAt ?? ended));
+    // Links: the template's, pointing at this mock, this record and its job.
+    this.relink(body, rename);
+    Object.assign(body, options.overrides ?? {});
+    this.add(record);
+    // Children, whose results add up to the parent's.
+    for (const [childKind, ck] of Object.entries(this.profile.kinds)) {
+      if (ck.parent?.kind !== kind) continue;
+      const [min, max] = ck.parent.count ?? [1, 3];
+      const n = r.int(min, max);
+      for (let i = 0; i < n; i++) {
+        const childResult = i === 0 ? result : r.weighted({ [result]: 1, [Object.keys(this.profile.results)[0]!]: 3 });
+        this.create(childKind, {
+          created: created + r.int(5, 60) * 1000,
+          running,
+          result: childResult,
+          parent: record,
+          ...(jobName ? { job: jobName } : {}),
+        });
+      }
+    }
+    return record;
+  }
+
+  private jobName(k: KindProfile, parent: SimRecord | undefined): string | undefined {
+    if (parent) {
+      const member = this.profile.kinds[parent.kind]?.job?.member ?? this.profile.members.job;
+      return member && typeof parent.body[member] === "string" ? parent.body[member] : undefined;
+    }
+    if (!k.job || k.job.member === "none") return k.job ? this.random.pick(k.job.names) : undefined;
+    return `${this.random.pick(k.job.names)}${k.job.suffix ? ` ${k.job.suffix}` : ""}`;
+  }
+
+  /** The id of a template or record body: its `id`, else the last path segment of its `Href`. */
+  idOf(body: Json): string | undefined {
+    if (typeof body.id === "string") return body.id;
+    if (typeof body.Href === "string") return body.Href.split("?")[0]!.split("/").pop();
+    return undefined;
+  }
+
+  /** Sets the members of a phase (running, stopping, finished, stopped). */
+  phase(record: SimRecord, phase: keyof SimulatorProfile["phases"], since: number): void {
+    const schema = this.model.schema(record.kind);
+    const m = this.profile.members;
+    const body = record.body;
+    const props = (schema?.properties ?? {}) as Json;
+    for (const [member, value] of Object.entries(this.profile.phases[phase] ?? {}))
+      if (member in props) body[member] = allowed(this.model, schema, member, value);
+    if (phase === "running" || phase === "stopping") {
+      if (m.ended && m.ended in props) delete body[m.ended];
+      if (m.progress && m.progress in props) body[m.progress] = this.random.int(5, 95);
+      if (m.failure && m.failure in props) delete body[m.failure];
+      const created = Date.parse(String(body[m.created ?? ""]));
+      if (m.duration && m.duration in props) body[m.duration] = timeSpan(Math.max(0, since - created));
+    }
+    record.version++;
+  }
+
+  /** Ends a record with `result` at `at`. */
+  finish(record: SimRecord, result: string, at: number, phase: "finished" | "stopped" = "finished"): void {
+    const schema = this.model.schema(record.kind);
+    const props = (schema?.properties ?? {}) as Json;
+    const m = this.profile.members;
+    const body = record.body;
+    if (m.result && m.result in props) body[m.result] = allowed(this.model, schema, m.result, result);
+    this.phase(record, phase, at);
+    if (m.ended && m.ended in props) body[m.ended] = new Date(at).toISOString();
+    if (m.progress && m.progress in props) body[m.progress] = 100;
+    const created = Date.parse(String(body[m.created ?? ""]));
+    if (m.duration && m.duration in props) body[m.duration] = timeSpan(at - created);
+    if (m.failure && m.failure in props) {
+      const failed = /fail|error/i.test(String(body[m.result ?? ""]));
+      if (phase === "finished" && failed && this.profile.failures?.length)
+        body[m.failure] = this.random.pick(this.profile.failures);
+      else if (phase === "finished") delete body[m.failure];
+    }
+  }
+
+  /** Points every link at the mock and renames the template's ids, names and job UIDs in them. */
+  private relink(body: Json, rename: Map<string, string>): void {
+    for (const k of ["Links", "_links"]) if (k in body) body[k] = rebaseUrls(body[k], this.options.base, rename);
+  }
+
+  add(record: SimRecord): void {
+    this.byKind.get(record.kind)!.set(record.id, record);
+    if (typeof record.body.UID === "string") this.byUid.set(record.body.UID.toLowerCase(), record);
+    record.parent?.children.push(record);
+  }
+
+  get(kind: string, id: string): SimRecord | undefined {
+    const records = this.byKind.get(kind);
+    return records?.get(id) ?? records?.get(id.toLowerCase());
+  }
+
+  all(kind: string): SimRecord[] {
+    return [...(this.byKind.get(kind)?.values() ?? [])];
+  }
+
+  clear(): void {
+    for (const records of this.byKind.values()) records.clear();
+    this.byUid.clear();
+    this.counter = 0;
+    this.random = createRandom(this.options.seed);
+    this.jobs.clear();
+  }
+}
