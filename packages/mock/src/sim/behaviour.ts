@@ -1,7 +1,7 @@
 // What each operation the profile names does, over the dataset: lists, one resource, children,
 // the query service, stop, logon/logoff, tokens, tasks. Handlers return a value in the schema's
 // member names (or an error); server.ts negotiates, encodes and sends it.
-import type { Json } from "@veeam-sessions/spec";
+import { isObject, type Json } from "@veeam-sessions/spec";
 import { compileFilter, compileSort, FilterError, type FieldSpec, type FieldType } from "./filter.js";
 import { enumOf, type Dataset, type SimRecord } from "./dataset.js";
 import { text, type SimOperation, type SpecModel } from "./model.js";
@@ -328,19 +328,26 @@ export class Behaviour {
     if (!this.o.profile.tasks) return { status };
     // An asynchronous task: Running until the session has stopped, then Finished.
     const template = this.example(call.op, "json");
-    const finished = this.o.profile.tasks.get
-      ? this.example(this.o.model.copies(this.o.profile.tasks.get)[0]!, "json")
-      : {};
+    // The result of a finished task: from the task operation's example of a finished one.
+    const getTask = this.o.profile.tasks.get ? this.o.model.copies(this.o.profile.tasks.get)[0] : undefined;
+    const finished = (
+      getTask
+        ? this.o.model
+            .responseExamples(getTask, "200", "application/json")
+            .find((e) => isObject(e) && e.State === this.o.profile.tasks!.finished && isObject(e.Result))
+        : undefined
+    ) as Json | undefined;
     const id = `task-${++this.taskCounter}`;
     const body = JSON.parse(JSON.stringify(template).replaceAll(text(template.TaskId) || "\u0000", id)) as Json;
     rebaseUrls(body, this.o.base);
-    this.tasks.set(id, { id, created: call.now, body, finishedResult: finished.Result });
+    this.tasks.set(id, { id, created: call.now, body, finishedResult: finished?.Result });
     return { status, body: this.taskBody(this.tasks.get(id)!, call.now), schema: this.o.profile.tasks.schema };
   }
 
   private taskBody(task: TaskRecord, now: number): Json {
     const done = now >= task.created + this.o.stopMs;
-    const body: Json = { ...task.body, State: done ? "Finished" : "Running" };
+    const { running, finished } = this.o.profile.tasks!;
+    const body: Json = { ...task.body, State: done ? finished : running };
     if (done && task.finishedResult !== undefined) body.Result = task.finishedResult;
     else delete body.Result;
     return body;

@@ -17,8 +17,11 @@ import { createSimServer, type Faults } from "./server.js";
 export type { Faults } from "./server.js";
 export type { AuthUser } from "./behaviour.js";
 
-/** The user the simulator accepts when none is configured (README, "The simulator"). */
-export const DEFAULT_USER: AuthUser = { username: "veeam", password: "veeam" };
+/**
+ * The user the simulator accepts when none is configured (README, "The simulator"). Its password
+ * appears in no body, so recordings (which scrub the password everywhere) stay readable.
+ */
+export const DEFAULT_USER: AuthUser = { username: "veeam", password: "mockpass" };
 
 export interface SimulatorOptions {
   /** Seed of the generated dataset (default 1): the same seed, the same sessions. */
@@ -29,7 +32,7 @@ export interface SimulatorOptions {
   data?: string;
   /** The end of the generated week (default: now). */
   now?: Date | number;
-  /** Who may log on (default: `veeam` / `veeam`). */
+  /** Who may log on (default: `DEFAULT_USER`, `veeam` / `mockpass`). */
   users?: AuthUser[];
   /** A logon session ends after this long idle (default 15 min, as Enterprise Manager). */
   sessionTtlMs?: number;

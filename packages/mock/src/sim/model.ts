@@ -127,11 +127,15 @@ export class SpecModel {
 
   /** The first example of a response in a media type (JSON value, or XML text). */
   responseExample(op: SimOperation, status: string, mediaType: string): unknown {
+    return this.responseExamples(op, status, mediaType)[0];
+  }
+
+  /** Every example of a response in a media type, in document order. */
+  responseExamples(op: SimOperation, status: string, mediaType: string): unknown[] {
     const content = (op.responses.get(status)?.content as Record<string, Json> | undefined)?.[mediaType];
-    if (!content) return undefined;
-    if (content.example !== undefined) return content.example;
-    const first = Object.values((content.examples ?? {}) as Record<string, Json>)[0];
-    return first ? deref<Json>(this.doc, first).value : undefined;
+    if (!content) return [];
+    if (content.example !== undefined) return [content.example];
+    return Object.values((content.examples ?? {}) as Record<string, Json>).map((e) => deref<Json>(this.doc, e).value);
   }
 
   /** The first 2xx status an operation answers with. */

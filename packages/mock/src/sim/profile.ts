@@ -58,7 +58,8 @@ export interface SimulatorProfile {
   /** Query field → member, where the names differ. */
   fields?: Record<string, string>;
   query?: { operation: string; result: string };
-  tasks?: { get?: string; list?: string; delete?: string; schema: string };
+  /** Tasks: their operations, schema and the `State` of a running and of a finished one. */
+  tasks?: { get?: string; list?: string; delete?: string; schema: string; running: string; finished: string };
   paging?: { offset: string; limit: string; items: string; total: string; defaultLimit?: number };
   filters?: Record<string, { member: string; op: "in" | "ge" | "le" | "eq" }>;
 }

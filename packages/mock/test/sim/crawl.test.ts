@@ -4,7 +4,7 @@
 // The crawl is generated from the document and the API's simulator profile, not written per API.
 import { afterAll, describe, expect, it } from "vitest";
 import { apis, getApi, HTTP_METHODS, type Json } from "@veeam-sessions/spec";
-import { startMock, type MockServer } from "../../src/index.js";
+import { DEFAULT_USER, startMock, type MockServer } from "../../src/index.js";
 import { loadSpec, rebase, type ApiName } from "../../src/spec.js";
 import { logOn, profileOf } from "./helpers.js";
 
@@ -128,9 +128,12 @@ describe.each(simulated.map((a) => a.slug as ApiName))("simulator crawl: %s", (a
           };
           if (step.operationId === profile.auth?.token) {
             init.headers = { ...init.headers, "content-type": "application/x-www-form-urlencoded" };
-            init.body = "grant_type=password&username=veeam&password=veeam";
+            init.body = new URLSearchParams({ grant_type: "password", ...DEFAULT_USER }).toString();
           } else if (step.operationId === profile.auth?.logon) {
-            init.headers = { ...init.headers, authorization: `Basic ${Buffer.from("veeam:veeam").toString("base64")}` };
+            init.headers = {
+              ...init.headers,
+              authorization: `Basic ${Buffer.from(`${DEFAULT_USER.username}:${DEFAULT_USER.password}`).toString("base64")}`,
+            };
           } else if (step.method === "POST" && !Object.values(profile.kinds).some((k) => k.stop === step.operationId)) {
             init.headers = { ...init.headers, "content-type": "application/json" };
             init.body = "{}";
