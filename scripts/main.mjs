@@ -45,11 +45,12 @@ for (const pkg of list(join(root, "packages"), () => true)) {
 // ---- Services -------------------------------------------------------------------------------
 // Each starter returns a list of { name, url, note, stop }; add new ones to STARTERS.
 
-/** The Prism mocks of every API in the registry (packages/mock), each on its manifest's port, else a free one. */
+/** The mocks of every API in the registry (packages/mock: the simulator where the API has one), each on its manifest's port, else a free one. */
 async function startMockServices() {
   const dist = join(root, "packages", "mock", "dist", "index.js");
   if (!existsSync(dist)) throw new Error(`${rel(dist)} is missing: the build did not run`);
-  const { startMock, DEFAULT_PORTS, API_TITLES } = await import(pathToFileURL(dist).href);
+  const { startMock, DEFAULT_PORTS, API_TITLES, DEFAULT_USER } = await import(pathToFileURL(dist).href);
+  user = DEFAULT_USER;
   const width = Math.max(...registry.map((a) => a.alias.length));
   const log = (e) =>
     console.log(`  ${spec.getApi(e.api).alias.padEnd(width)} ${e.method} ${e.url} → ${e.status} ${e.mediaType ?? "-"}`);
@@ -75,7 +76,7 @@ async function startMockServices() {
     api: mock.api,
     name: `${API_TITLES[mock.api]} mock`,
     url: mock.url,
-    note: `Prism from the spec's examples, ready in ${(mock.startupMs / 1000).toFixed(1)} s${note}${tokenNote(mock)}`,
+    note: `${mock.engine === "sim" ? `simulator, log on as ${DEFAULT_USER.username} / ${DEFAULT_USER.password}` : "Prism from the spec's examples"}, ready in ${(mock.startupMs / 1000).toFixed(1)} s${note}${tokenNote(mock)}`,
     stop: () => mock.stop(),
   }));
 }
@@ -102,6 +103,8 @@ async function startDocsServer() {
 }
 
 const STARTERS = [startMockServices, startDocsServer];
+/** Who logs on to the simulators (set by startMockServices). */
+let user = { username: "", password: "" };
 
 const services = [];
 async function stopAll() {
@@ -121,7 +124,14 @@ console.log(`\nReady${once ? "" : " (Ctrl-C stops)"}:`);
 for (const s of services) console.log(`  ${s.name.padEnd(width)}  ${s.url}  (${s.note})`);
 for (const api of registry) {
   const mock = services.find((s) => s.api === api.slug);
-  if (api.try && mock) console.log(`\n  Try: ${api.try.replaceAll("{url}", mock.url)}`);
+  if (api.try && mock)
+    console.log(
+      `\n  Try: ${api.try
+        .replaceAll("{url}", mock.url)
+        .replaceAll("{origin}", new URL(mock.url).origin)
+        .replaceAll("{user}", user.username)
+        .replaceAll("{password}", user.password)}`,
+    );
 }
 console.log("\nNext: README command 2 (`npx -y pnpm@10.34.7 install && npx -y pnpm@10.34.7 test`) runs every test.");
 

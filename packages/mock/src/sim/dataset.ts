@@ -193,7 +193,7 @@ export class Dataset {
     if (has(m.created)) body[m.created] = new Date(created).toISOString();
     const record: SimRecord = { kind, id, body, children: [], version: 0 };
     if (options.parent) record.parent = options.parent;
-    if (running) this.phase(record, "running", created);
+    if (running) this.phase(record, "running", Math.max(created, this.options.now));
     else this.finish(record, result, Math.min(ended, options.parent?.stopAt ?? ended));
     // Links: the template's, pointing at this mock, this record and its job.
     this.relink(body, rename);
