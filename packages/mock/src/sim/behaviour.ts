@@ -411,6 +411,10 @@ export class Behaviour {
       if (f.op === "in") {
         const wanted = new Set(values.map((v) => v.toLowerCase()));
         selected = selected.filter((r) => wanted.has(text(r.body[f.member]).toLowerCase()));
+      } else if (f.op === "like") {
+        // `*` stands for any characters; case-insensitive.
+        const pattern = new RegExp(`^${values[0]!.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
+        selected = selected.filter((r) => pattern.test(text(r.body[f.member])));
       } else {
         const t = Date.parse(values[0]!);
         if (Number.isNaN(t)) throw new SimError(400, `The value '${values[0]}' is not valid for ${param}.`);
@@ -420,20 +424,28 @@ export class Behaviour {
         });
       }
     }
-    const created = p.members.created ?? "";
-    selected = [...selected].sort((a, b) => String(b.body[created]).localeCompare(String(a.body[created])));
+    // Newest first, unless the request orders by a column the profile knows.
+    let member = p.members.created ?? "";
+    let ascending = false;
+    const column = paging.sort ? first(call.query, paging.sort.column) : undefined;
+    if (paging.sort && column !== undefined) {
+      const found = Object.entries(paging.sort.columns).find(([c]) => c.toLowerCase() === column.toLowerCase());
+      if (!found) throw new SimError(400, `The value '${column}' is not valid for ${paging.sort.column}.`);
+      member = found[1];
+      ascending = /^true$/i.test(first(call.query, paging.sort.ascending) ?? "true");
+    }
+    const sign = ascending ? 1 : -1;
+    selected = [...selected].sort((a, b) => sign * compareValues(a.body[member], b.body[member]));
     const items = limit < 0 ? selected.slice(offset) : selected.slice(offset, offset + limit);
-    return {
-      status: 200,
-      body: {
-        offset,
-        limit,
-        [paging.total]: selected.length,
-        _links: { self: { href: `${new URL(this.o.base).origin}${call.url}` } },
-        [paging.items]: items.map((r) => r.body),
-      },
-      schema: this.schemaOf(call.op),
+    const values: Record<string, unknown> = {
+      $items: items.map((r) => r.body),
+      $total: selected.length,
+      $count: items.length,
+      $offset: offset,
+      $limit: limit,
+      $self: `${new URL(this.o.base).origin}${call.url}`,
     };
+    return { status: 200, body: fillTemplate(paging.body, values), schema: this.schemaOf(call.op) };
   }
 
   // ---- the query service (references style) ---------------------------------------------
@@ -576,6 +588,21 @@ export class Behaviour {
     this.pending.clear();
     this.taskCounter = 0;
   }
+}
+
+/** A page body from the profile's template: `"$items"`, `"$total"` … replaced by their values. */
+function fillTemplate(template: unknown, values: Record<string, unknown>): unknown {
+  if (typeof template === "string") return template in values ? values[template] : template;
+  if (Array.isArray(template)) return template.map((t) => fillTemplate(t, values));
+  if (isObject(template))
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillTemplate(v, values)]));
+  return template;
+}
+
+/** Numbers numerically, anything else as text (ISO times sort as text). */
+function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return text(a).localeCompare(text(b));
 }
 
 function safeDecode(v: string): string {

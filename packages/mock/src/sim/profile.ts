@@ -60,8 +60,20 @@ export interface SimulatorProfile {
   query?: { operation: string; result: string };
   /** Tasks: their operations, schema and the `State` of a running and of a finished one. */
   tasks?: { get?: string; list?: string; delete?: string; schema: string; running: string; finished: string };
-  paging?: { offset: string; limit: string; items: string; total: string; defaultLimit?: number };
-  filters?: Record<string, { member: string; op: "in" | "ge" | "le" | "eq" }>;
+  /**
+   * Pages style: the offset and limit parameters, the page body (a template: `$items`, `$total`,
+   * `$count`, `$offset`, `$limit`, `$self` are replaced), and the order parameters with the
+   * column → member they accept (default order: newest first).
+   */
+  paging?: {
+    offset: string;
+    limit: string;
+    defaultLimit?: number;
+    body: Record<string, unknown>;
+    sort?: { column: string; ascending: string; columns: Record<string, string> };
+  };
+  /** Query parameters that filter a page: the member they test and how (`like`: `*` wildcards). */
+  filters?: Record<string, { member: string; op: "in" | "ge" | "le" | "eq" | "like" }>;
 }
 
 export function profileOf(simulator: Record<string, unknown> | undefined, api: string): SimulatorProfile {

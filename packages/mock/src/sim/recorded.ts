@@ -82,7 +82,9 @@ export function loadRecorded(data: Dataset, dir: string, codec: XmlCodec): void 
     }
     if (!value || typeof value !== "object") return [];
     const v = value as Json;
-    const list = v[`${kind}s`] ?? v[profile.paging?.items ?? "\u0000"];
+    // A page: the member the profile's page template fills with the items.
+    const items = Object.entries(profile.paging?.body ?? {}).find(([, t]) => t === "$items")?.[0];
+    const list = v[`${kind}s`] ?? (items ? v[items] : undefined);
     if (Array.isArray(list)) return list as Json[];
     return [v];
   }
