@@ -1,16 +1,16 @@
 // A small seeded PRNG (mulberry32): the same seed gives the same dataset on every machine.
 export interface Random {
   /** A float in [0, 1). */
-  next(): number;
+  next: () => number;
   /** An integer in [min, max]. */
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
+  int: (min: number, max: number) => number;
+  pick: <T>(items: readonly T[]) => T;
   /** A key of `weights`, with probability proportional to its weight. */
-  weighted(weights: Readonly<Record<string, number>>): string;
+  weighted: (weights: Readonly<Record<string, number>>) => string;
   /** A version 4 GUID (lowercase). */
-  guid(): string;
+  guid: () => string;
   /** `bytes` random bytes as base64 (an opaque token). */
-  token(bytes?: number): string;
+  token: (bytes?: number) => string;
 }
 
 export function createRandom(seed: number): Random {

@@ -11,6 +11,7 @@ import {
   MAX_NESTING,
   type FieldSpec,
 } from "../../src/sim/filter.js";
+import { createRandom } from "../../src/sim/random.js";
 
 // The fields of `GET /query?type=BackupJobSession` (get_query_backupjobsession.md), plus TotalSize
 // of BackupTaskSession (get_query_backuptasksession.md) for a number.
@@ -642,17 +643,8 @@ describe("compileSort", () => {
 });
 
 describe("random input (seeded)", () => {
-  // mulberry32: a small seeded PRNG, so a failure reproduces.
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  // The simulator's seeded PRNG, so a failure reproduces.
+  const prng = (seed: number) => createRandom(seed).next;
 
   it("2,000 strings from the grammar's alphabet: a predicate or a FilterError, never anything else", () => {
     const random = prng(0x5eed);
