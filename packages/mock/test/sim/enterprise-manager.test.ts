@@ -171,7 +171,9 @@ describe("resources", () => {
       const one = await get(`/backupTaskSessions/${idOf(t.Href as string)}?format=Entity`);
       expect(one.body).toEqual(t);
     }
-    const viaQuery = await get(`/query?type=BackupTaskSession&format=Entities&filter=JobSessionUid=="${String(job.UID)}"`);
+    const viaQuery = await get(
+      `/query?type=BackupTaskSession&format=Entities&filter=JobSessionUid=="${String(job.UID)}"`,
+    );
     expect((viaQuery.body!.Entities.BackupTaskSessions.BackupTaskSessions as Json[]).map((t) => t.UID).sort()).toEqual(
       tasks.map((t) => t.UID).sort(),
     );
