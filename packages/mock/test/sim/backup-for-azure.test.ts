@@ -300,6 +300,23 @@ describe("job sessions", () => {
     }
     expect((await getJson(mock, "/jobSessions/999999/log", auth)).status).toBe(404);
   });
+
+  it("the log of a running session keeps what it listed: no entry in the future, none moves between reads", async () => {
+    const started = new Date(Date.now() - 45_000);
+    const id = mock.sessions.add("JobSession", { running: true, created: started });
+    const first = await getJson(mock, `/jobSessions/${id}/log`, auth);
+    const log = first.body!.log as Json[];
+    // Entries are written as the session runs: 45 s in, not all of the finished session's are there yet.
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.length).toBeLessThan(3);
+    for (const entry of log) {
+      expect(Date.parse(String(entry.logTime))).toBeGreaterThanOrEqual(+started);
+      expect(Date.parse(String(entry.logTime))).toBeLessThanOrEqual(Date.now());
+    }
+    expect(log.at(-1)!.status).toBe("Running");
+    const again = await getJson(mock, `/jobSessions/${id}/log`, auth);
+    expect((again.body!.log as Json[]).slice(0, log.length)).toEqual(log);
+  });
 });
 
 describe("stop", () => {
