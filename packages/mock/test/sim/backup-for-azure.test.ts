@@ -349,6 +349,17 @@ describe("stop", () => {
     }
   });
 
+  it("a session that ran for days: its duration is a TimeSpan with days (d.hh:mm:ss.fffffff)", async () => {
+    const id = mock.sessions.add("JobSession", {
+      running: true,
+      created: new Date(Date.now() - (2 * 86_400_000 + 3 * 3600_000)),
+    });
+    expect((await stop("v2", id)).status).toBe(204);
+    await until(async () => (await status(id)) === "Canceled");
+    const { body } = await getJson(mock, `/jobSessions/${id}`, auth);
+    expect(body!.executionDuration).toMatch(/^2\.03:00:\d\d\.\d{7}$/);
+  });
+
   it("a session that reads Canceling is listed as Canceling (the list and the session agree)", async () => {
     const slow = await startMock({ api: "backup-for-azure", port: 0, guard: true, sessions: 5, stopMs: 60_000 });
     try {
