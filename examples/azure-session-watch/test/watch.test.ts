@@ -112,7 +112,7 @@ describe("azure-session-watch against the simulator", () => {
   it("wrong credentials exit 1 with the reason", async () => {
     const { code, stderr } = await run(["--base-url", BASE, "--username", USER, "--password", "not-it"]);
     expect(code).toBe(1);
-    expect(stderr).toContain("password grant for veeam failed with HTTP 401");
+    expect(stderr).toContain(`password grant for ${USER} failed with HTTP 401`);
     expect(stderr).not.toContain("not-it");
   });
 
