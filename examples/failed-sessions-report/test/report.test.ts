@@ -1,11 +1,12 @@
-// Runs the program against the Enterprise Manager mock (Prism on the bundled spec) and checks
-// what it prints. Prism answers /query with the spec's example: one failed session, on page 1
-// of 2 (the same page again for page 2), so the program sees it twice and reports it once.
+// Runs the program against the Enterprise Manager simulator (`startMock()`, its default engine)
+// and checks what it prints against the simulator's own data (`mock.sessions.list()`): every
+// failed backup job session of the window the program asked for, newest first, none other.
+// The simulator holds a few thousand sessions, so the last 24 h take two pages of /query.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startMock, type Exchange, type MockServer } from "@veeam-sessions/mock";
+import { DEFAULT_USER, startMock, type Exchange, type MockServer } from "@veeam-sessions/mock";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -23,27 +24,48 @@ const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 let mock: MockServer;
 const exchanges: Exchange[] = [];
 beforeAll(async () => {
-  mock = await startMock({ api: "enterprise-manager", port: 0, onExchange: (e) => exchanges.push(e) });
+  mock = await startMock({
+    api: "enterprise-manager",
+    port: 0,
+    seed: 3,
+    sessions: 2500,
+    onExchange: (e) => exchanges.push(e),
+  });
 });
 afterAll(() => mock?.stop());
 
-const REPORT = [
-  "  JOB           STARTED               ENDED                 STATE    SESSION",
-  "  Backup Job 3  2021-09-24 20:00:09Z  2021-09-24 20:02:54Z  Stopped  urn:veeam:BackupJobSession:a057c2c3-f3bd-4ab4-9fb7-24058cccb4f6",
-  "1 failed of 1 backup job session in the last 24 h.",
-];
+const { username: USER, password: PASSWORD } = DEFAULT_USER;
+const utc = (iso: unknown) => (typeof iso === "string" ? iso.replace("T", " ").replace(/(\.\d+)?Z$/, "Z") : "-");
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The window the program asked for: the `CreationTime>=…` of its first /query. */
+function since(): number {
+  const q = exchanges.find((e) => e.url.includes("/query?"))!;
+  const filter = new URL(q.url, mock.origin).searchParams.get("filter")!;
+  expect(filter).toMatch(/^CreationTime>=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  return Date.parse(filter.slice("CreationTime>=".length));
+}
+
+/** What the simulator holds for that window: the sessions, and the failed ones newest first. */
+function expected(from: number) {
+  const sessions = mock.sessions
+    .list("BackupJobSession")
+    .filter((s) => Date.parse(String(s.CreationTimeUTC)) >= from)
+    .sort((a, b) => Date.parse(String(b.CreationTimeUTC)) - Date.parse(String(a.CreationTimeUTC)));
+  return { sessions, failed: sessions.filter((s) => s.Result === "Failed") };
+}
 
 describe("failed-sessions-report against the mock", () => {
   for (const format of ["xml", "json"]) {
-    it(`--format ${format}: prints the failed session from the spec's example`, async () => {
+    it(`--format ${format}: prints the simulator's failed sessions of the last 24 h`, async () => {
       exchanges.length = 0;
       const { code, stdout, stderr } = await run([
         "--base-url",
         mock.url,
         "--username",
-        "CORP\\svc",
+        USER,
         "--password",
-        "pw",
+        PASSWORD,
         "--format",
         format,
       ]);
@@ -55,30 +77,64 @@ describe("failed-sessions-report against the mock", () => {
           `^Failed backup job sessions since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\(Enterprise Manager ${mock.url}, ${format.toUpperCase()}\\):$`,
         ),
       );
-      expect(lines.slice(1)).toEqual(REPORT);
-      // Logged on, asked for both pages in the wanted media type, logged off.
+      const { sessions, failed } = expected(since());
+      // A generated day has failures, and more sessions than one page of 100.
+      expect(failed.length).toBeGreaterThan(0);
+      expect(sessions.length).toBeGreaterThan(100);
+      expect(lines[1]).toMatch(/^ {2}JOB +STARTED +ENDED +STATE +SESSION$/);
+      const rows = lines.slice(2, 2 + failed.length);
+      failed.forEach((s, i) =>
+        expect(rows[i]).toMatch(
+          new RegExp(
+            `^  ${escape(String(s.JobName))} +${escape(utc(s.CreationTimeUTC))} +${escape(utc(s.EndTimeUTC))} +${String(s.State)} +${escape(String(s.UID))}$`,
+          ),
+        ),
+      );
+      const reasons = failed
+        .filter((s) => s.FailureMessage)
+        .map((s) => `  ${String(s.JobName)}: ${String(s.FailureMessage)}`);
+      expect(reasons.length).toBeGreaterThan(0);
+      expect(lines.slice(2 + failed.length, -1)).toEqual(reasons);
+      expect(lines.at(-1)).toBe(`${failed.length} failed of ${sessions.length} backup job sessions in the last 24 h.`);
+      // Logged on, asked for both pages in the wanted media type, logged off its own logon session.
+      const logonId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.exec(exchanges.at(-1)!.url)?.[0];
       expect(exchanges.map((e) => `${e.method} ${e.url.split("?")[0]} ${e.status}`)).toEqual([
         "POST /api/sessionMngr/ 201",
         "GET /api/query 200",
         "GET /api/query 200",
-        "DELETE /api/logonSessions/15a3fc97-0325-4119-b789-5c0367c6c565 204",
+        `DELETE /api/logonSessions/${logonId} 204`,
       ]);
       expect(exchanges[1]!.mediaType).toBe(`application/${format}`);
       const q = new URL(exchanges[1]!.url, mock.origin).searchParams;
       expect(q.get("type")).toBe("BackupJobSession");
-      expect(q.get("filter")).toMatch(/^CreationTime>=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(q.get("sortDesc")).toBe("CreationTime");
+      expect(mock.violations()).toBe(0);
     });
   }
 
   it("reads the base URL and credentials from the environment; --hours changes the window; a leading -- (pnpm start -- …) is fine", async () => {
+    exchanges.length = 0;
     const { code, stdout } = await run(["--", "--hours", "6"], {
       EM_BASE_URL: mock.url,
-      EM_USERNAME: "u",
-      EM_PASSWORD: "p",
+      EM_USERNAME: USER,
+      EM_PASSWORD: PASSWORD,
     });
     expect(code).toBe(0);
-    expect(stdout).toContain("1 failed of 1 backup job session in the last 6 h.");
+    const from = since();
+    expect(Date.now() - from).toBeGreaterThanOrEqual(6 * 3600_000);
+    expect(Date.now() - from).toBeLessThan(7 * 3600_000);
+    const { sessions, failed } = expected(from);
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe(
+      `${failed.length} failed of ${sessions.length} backup job session${sessions.length === 1 ? "" : "s"} in the last 6 h.`,
+    );
+  });
+
+  it("a wrong password exits 1 with the reason, and the password is not printed", async () => {
+    const { code, stdout, stderr } = await run(["--base-url", mock.url, "--username", USER, "--password", "wrong-pw"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`logon as ${USER} failed with HTTP 401 (bad user name or password)`);
+    expect(stderr).not.toContain("wrong-pw");
   });
 
   it("--help", async () => {

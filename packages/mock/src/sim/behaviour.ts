@@ -80,6 +80,9 @@ export interface BehaviourOptions {
   sessionHeader?: string;
 }
 
+/** How far apart the log entries of a running session are written. */
+const LOG_STEP_MS = 30_000;
+
 const first = (query: Map<string, string[]>, name: string) => query.get(name.toLowerCase())?.[0];
 
 export class Behaviour {
@@ -375,17 +378,24 @@ export class Behaviour {
     const record = this.record(call, kind);
     const body = this.example(call.op, "json");
     const m = this.o.profile.members;
-    const items = Array.isArray(body.log) ? (body.log as Json[]) : [];
+    let items = Array.isArray(body.log) ? (body.log as Json[]) : [];
     const start = Date.parse(String(record.body[m.created ?? ""]));
-    const end = m.ended && record.body[m.ended] ? Date.parse(String(record.body[m.ended])) : call.now;
+    const ended = m.ended && record.body[m.ended] ? Date.parse(String(record.body[m.ended])) : undefined;
     const state = text(record.body[m.state ?? ""]);
     body.jobSessionId = record.id;
+    // A finished session's entries are spread over its run; a running one's are written one by
+    // one, LOG_STEP_MS apart from its start, and an entry once listed keeps its time.
+    const times = items.map((_, i) =>
+      ended === undefined ? start + (i + 1) * LOG_STEP_MS : start + ((ended - start) * (i + 1)) / (items.length + 1),
+    );
+    items = items.filter((_, i) => ended !== undefined || times[i]! <= call.now);
     items.forEach((item, i) => {
-      const at = new Date(start + ((end - start) * (i + 1)) / (items.length + 1)).toISOString();
+      const at = new Date(times[i]!).toISOString();
       item.logTime = at;
       item.executionStartTime = at;
       if (i === items.length - 1) item.status = state;
     });
+    body.log = items;
     return { status: 200, body, schema: this.schemaOf(call.op) };
   }
 

@@ -54,12 +54,14 @@ export function enumOf(model: SpecModel, node: unknown, depth = 0): unknown[] | 
 
 /** `2021-09-24 20:00:09`: the time part of EM session names. */
 const nameTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-/** .NET TimeSpan text: `00:02:47.7726740`. */
+/** .NET TimeSpan text (constant format `[d.]hh:mm:ss.fffffff`): `00:02:47.7726740`, `1.06:00:00.0000000`. */
 function timeSpan(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  const frac = String(Math.floor(ms % 1000)).padStart(3, "0") + "0000";
-  const hh = String(Math.floor(s / 3600)).padStart(2, "0");
-  return `${hh}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}.${frac}`;
+  const frac = String(Math.floor(Math.max(0, ms) % 1000)).padStart(3, "0") + "0000";
+  const days = Math.floor(s / 86_400);
+  const hh = String(Math.floor(s / 3600) % 24).padStart(2, "0");
+  const clock = `${hh}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}.${frac}`;
+  return days ? `${days}.${clock}` : clock;
 }
 
 export class Dataset {
