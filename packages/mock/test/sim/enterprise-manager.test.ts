@@ -20,7 +20,8 @@ beforeAll(async () => {
     seed: 7,
     sessions: 120,
     now: NOW,
-    stopMs: 40,
+    // Long enough that the state right after the stop is still Stopping on a busy machine.
+    stopMs: 1500,
     guard: true,
     onViolation: (e) => violations.push(`${e.method} ${e.url}`),
   });
@@ -266,6 +267,7 @@ describe("stopping a session", () => {
     let state = task.State as string;
     let polled: Json = task;
     while (state !== "Finished") {
+      await new Promise((r) => setTimeout(r, 50));
       polled = (await get(`/tasks/${task.TaskId}`)).body!;
       state = polled.State as string;
     }
