@@ -101,11 +101,12 @@ export interface MockServer extends SimulatorControl {
 }
 
 /**
- * Starts Prism on the API's bundled spec and a front on `host:port`:
+ * Starts a mock of the API on `host:port`: the simulator (the default where the API has a
+ * spec/<api>/simulator.yaml), or Prism on its bundled spec behind a front (`engine: "prism"`):
  *
  * ```ts
  * const mock = await startMock({ api: "enterprise-manager", port: 0 });
- * const em = createEnterpriseManagerClient({ baseUrl: mock.url, auth: { username: "u", password: "p" } });
+ * const em = createEnterpriseManagerClient({ baseUrl: mock.url, auth: DEFAULT_USER });
  * await mock.stop();
  * ```
  */
