@@ -18,6 +18,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Answer with the operation's documented example for this status. */
   example?: boolean;
+  /** Where the body's media types are documented, when not the operation's own `status` (an error borrowed from another operation). */
+  from?: { op: SimOperation; status: string };
 }
 
 export interface Call {

@@ -128,7 +128,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       reply = handler ? handler(call) : { status: Number(model.success(op)), example: true };
     } catch (error) {
       if (!(error instanceof SimError)) throw error;
-      reply = errorReply(op, error);
+      reply = errorReply(op, error, url.pathname);
     }
     send(req, res, op, reply, started);
   }
@@ -153,15 +153,20 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
   }
 
   /** The API's error body for `error.status`, from the operation's documented example. */
-  function errorReply(op: SimOperation | undefined, error: SimError): Reply {
-    const any = op ?? model.operations.find((x) => model.errorStatus(x, error.status));
-    const status = model.errorStatus(any, error.status);
+  function errorReply(op: SimOperation | undefined, error: SimError, path: string): Reply {
+    // The error body of the operation for that status; else of any operation that documents it
+    // (an unknown path, a method the path lacks: 405), else any operation's 400 with this status.
+    const candidates = [op, ...model.operations];
+    const any =
+      candidates.find((x) => model.errorStatus(x, error.status)) ?? candidates.find((x) => model.errorStatus(x, 400));
+    const status = model.errorStatus(any, error.status) ?? model.errorStatus(any, 400);
     const type = status ? model.mediaTypes(any!, status).find(isJson) : undefined;
     const template = status && type ? model.responseExample(any!, status, type) : undefined;
     const body: Json = isObject(template) ? structuredClone(template) : {};
     body[profile.errors.message] = error.message;
     body[profile.errors.status] = error.status;
-    if ("instance" in body && op) body.instance = undefined;
+    // problem+json's `instance`: the path of this request.
+    if ("instance" in body) body.instance = path;
     const headers: Record<string, string> = {};
     if (error.status === 401 && op?.basic) headers["www-authenticate"] = 'Basic realm="RestSvc"';
     return {
@@ -169,6 +174,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       body: JSON.parse(JSON.stringify(body)) as Json,
       schema: schemaName(any, status),
       headers,
+      ...(any && status ? { from: { op: any, status } } : {}),
     };
   }
 
@@ -193,14 +199,22 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     let mediaType: string | undefined;
     const statusKey = op ? (model.errorStatus(op, reply.status) ?? String(reply.status)) : String(reply.status);
     if (reply.body !== undefined || reply.example) {
-      const offers = op ? model.mediaTypes(op, statusKey) : [];
+      const offers = reply.from
+        ? model.mediaTypes(reply.from.op, reply.from.status)
+        : op
+          ? model.mediaTypes(op, statusKey)
+          : [];
       mediaType = negotiate(req.headers.accept || "*/*", offers) ?? offers[0] ?? "application/json";
       payload = Buffer.from(encode(op, reply, statusKey, mediaType));
       headers["content-type"] = isJson(mediaType) || isXml(mediaType) ? `${mediaType}; charset=utf-8` : mediaType;
     }
     // The contract checks JSON and XML bodies (a CSV export is passed as it is).
     const checkable = !mediaType || isJson(mediaType) || isXml(mediaType);
-    const violations = o.validator && op && checkable ? guard(o.validator, op, reply.status, mediaType, payload) : [];
+    // An answer the operation does not document (a 405, a 404 for a path no operation has)
+    // borrows another operation's error body: nothing of this operation to check it against.
+    const documented = !reply.from || reply.from.op === op;
+    const violations =
+      o.validator && op && checkable && documented ? guard(o.validator, op, reply.status, mediaType, payload) : [];
     if (violations.length) headers["x-veeam-mock-violations"] = String(violations.length);
     if (payload && reply.status !== 204) headers["content-length"] = payload.length;
     res.writeHead(reply.status, headers);

@@ -209,6 +209,25 @@ describe("resources", () => {
   });
 });
 
+describe("paths and methods no operation has", () => {
+  it("an unknown path is a 404 and a method the path lacks a 405, with the API's Error body in the media type asked for", async () => {
+    const xml = await fetch(`${mock.url}/nothing/here`, { headers: { ...auth, accept: "application/xml" } });
+    expect(xml.status).toBe(404);
+    expect(await xml.text()).toMatch(
+      /^<Error [^>]*Message="The resource \/api\/nothing\/here was not found\." StatusCode="404"/,
+    );
+    const put = await fetch(`${mock.url}/backupSessions`, {
+      method: "PUT",
+      headers: { ...auth, accept: "application/json" },
+    });
+    expect(put.status).toBe(405);
+    expect(await put.json()).toMatchObject({
+      StatusCode: 405,
+      Message: "The method PUT is not allowed for /api/backupSessions.",
+    });
+  });
+});
+
 describe("logon sessions", () => {
   it("wrong credentials or none: 401 with WWW-Authenticate; no session header: 401", async () => {
     const wrong = await logOn(mock, { username: DEFAULT_USER.username, password: "wrong" });
