@@ -2,7 +2,7 @@
 // the query service, stop, logon/logoff, tokens, tasks. Handlers return a value in the schema's
 // member names (or an error); server.ts negotiates, encodes and sends it.
 import { isObject, type Json } from "@veeam-sessions/spec";
-import { compileFilter, compileSort, FilterError, type FieldSpec, type FieldType } from "./filter.js";
+import { compileFilter, compileSortKey, FilterError, type FieldSpec, type FieldType } from "./filter.js";
 import { enumOf, type Dataset, type SimRecord } from "./dataset.js";
 import { text, type SimOperation, type SpecModel } from "./model.js";
 import { rebaseUrls } from "./urls.js";
@@ -20,6 +20,8 @@ export interface Reply {
   example?: boolean;
   /** Where the body's media types are documented, when not the operation's own `status` (an error borrowed from another operation). */
   from?: { op: SimOperation; status: string };
+  /** The record whose stored body `body` is: its encoded answer may be reused while it is unchanged. */
+  record?: SimRecord;
 }
 
 export interface Call {
@@ -299,9 +301,9 @@ export class Behaviour {
 
   private getOne(call: Call, kind: string): Reply {
     const record = this.record(call, kind);
-    if (this.o.profile.style === "pages") return { status: 200, body: record.body, schema: kind };
+    if (this.o.profile.style === "pages") return { status: 200, body: record.body, schema: kind, record };
     const format = this.format(call, "Ref");
-    if (format === "entity" || format === "entities") return { status: 200, body: record.body, schema: kind };
+    if (format === "entity" || format === "entities") return { status: 200, body: record.body, schema: kind, record };
     return { status: 200, body: this.ref(record), schema: "EntityRef" };
   }
 
@@ -494,12 +496,22 @@ export class Behaviour {
     return "string";
   }
 
-  private getter(record: SimRecord): (field: string) => unknown {
+  /** A record's members by query field name (`profile.fields` maps them): one accessor for a whole pass, `at(record)` before each use. */
+  private cursor(): { at: (record: SimRecord) => (field: string) => unknown } {
     const map = this.o.profile.fields ?? {};
-    return (field) => {
-      const member = map[field] ?? field;
-      const v = record.body[member];
+    const members = new Map<string, string>();
+    let body: Json = {};
+    const get = (field: string) => {
+      let member = members.get(field);
+      if (member === undefined) members.set(field, (member = map[field] ?? field));
+      const v = body[member];
       return v === null ? undefined : v;
+    };
+    return {
+      at: (record) => {
+        body = record.body;
+        return get;
+      },
     };
   }
 
@@ -523,13 +535,19 @@ export class Behaviour {
     try {
       if (filter !== undefined && filter !== "") {
         const test = compileFilter(filter, fields);
-        records = records.filter((r) => test(this.getter(r)));
+        const cursor = this.cursor();
+        records = records.filter((r) => test(cursor.at(r)));
       }
       const sortAsc = first(call.query, "sortAsc");
       const sortDesc = first(call.query, "sortDesc");
       if (sortAsc !== undefined || sortDesc !== undefined) {
-        const compare = compileSort((sortAsc ?? sortDesc)!, sortAsc === undefined, fields);
-        records = [...records].sort((a, b) => compare(this.getter(a), this.getter(b)));
+        // Each record's key is read once (a date key parses text), then the keys are sorted (stable).
+        const { key, compare } = compileSortKey((sortAsc ?? sortDesc)!, sortAsc === undefined, fields);
+        const cursor = this.cursor();
+        records = records
+          .map((r) => ({ r, k: key(cursor.at(r)) }))
+          .sort((a, b) => compare(a.k, b.k))
+          .map((x) => x.r);
       }
     } catch (error) {
       if (error instanceof FilterError) throw new SimError(400, error.message);

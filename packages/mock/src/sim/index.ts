@@ -53,7 +53,11 @@ export interface SimSessions {
   readonly kinds: readonly string[];
   /** Adds a session of `kind` (its task sessions too); `members` (schema names) override generated values. Returns its id. */
   add: (kind: string, options?: { running?: boolean; result?: string; created?: Date; members?: Json }) => string;
-  /** The body of a session, as stored (schema member names), or undefined. */
+  /**
+   * The body of a session, as stored (schema member names), or undefined. Change it with `update`:
+   * answers are encoded once per version of a session, and a change made in place is seen only
+   * for its top-level members.
+   */
   get: (kind: string, id: string) => Json | undefined;
   /** Changes members of a session. */
   update: (kind: string, id: string, members: Json) => void;

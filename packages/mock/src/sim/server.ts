@@ -17,6 +17,7 @@ import { SimError, type Behaviour, type Call, type Reply } from "./behaviour.js"
 import { rebaseUrls } from "./urls.js";
 import { isJson, isXml, type SimOperation, type SpecModel } from "./model.js";
 import type { SimulatorProfile } from "./profile.js";
+import type { SimRecord } from "./dataset.js";
 import type { Random } from "./random.js";
 
 /** Faults for resilience tests; change them at any time (`mock.faults.errorRate = 0.1`). */
@@ -51,11 +52,19 @@ export interface SimServerOptions {
 
 const GUARD_CACHE = 4096;
 
+/** A record's encoded answer, and what the record was when it was encoded. */
+interface EncodedRecord {
+  version: number;
+  members: [string, unknown][];
+  text: string;
+}
+
 export function createSimServer(o: SimServerOptions): http.Server & { violations: () => number } {
   const { model, profile } = o;
   const doc = model.doc;
   const codec: XmlCodec = createXmlCodec(doc);
   const checked = new Map<string, Violation[]>();
+  const encoded = new WeakMap<SimRecord, Map<string, EncodedRecord>>();
   let violationCount = 0;
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, Json>;
   const apiKeys = Object.values(schemes).filter((s) => s.type === "apiKey");
@@ -255,11 +264,28 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       return JSON.stringify(o.camelJson && isJson(mediaType) ? toCamel(json) : json);
     }
     const schema = reply.schema ?? (op ? schemaName(op, statusKey) : undefined);
+    const record = reply.record && reply.record.body === reply.body ? reply.record : undefined;
+    const what = `${op?.id ?? "?"} ${reply.status}`;
+    if (!record) return encodeBody(reply.body, schema, mediaType, what);
+    // A record's answer is encoded once per media type and schema while the record is unchanged:
+    // same version (every change through the dataset or `mock.sessions.update`) and the same
+    // top-level members (a body changed in place through `mock.sessions.get`).
+    const key = `${mediaType} ${schema ?? ""}`;
+    let entries = encoded.get(record);
+    if (!entries) encoded.set(record, (entries = new Map<string, EncodedRecord>()));
+    const hit = entries.get(key);
+    if (hit && hit.version === record.version && sameMembers(hit.members, record.body)) return hit.text;
+    const text = encodeBody(reply.body, schema, mediaType, what);
+    entries.set(key, { version: record.version, members: Object.entries(record.body), text });
+    return text;
+  }
+
+  function encodeBody(body: unknown, schema: string | undefined, mediaType: string, what: string): string {
     if (isXml(mediaType)) {
-      if (!schema) throw new Error(`no schema to encode the XML answer of ${op?.id ?? "?"} ${reply.status} with`);
-      return codec.encode(reply.body, schema);
+      if (!schema) throw new Error(`no schema to encode the XML answer of ${what} with`);
+      return codec.encode(body, schema);
     }
-    let value = reply.body;
+    let value = body;
     if (profile.jsonNulls && schema) value = withNulls(model, value, model.schema(schema));
     if (o.camelJson) value = toCamel(value);
     return JSON.stringify(value);
@@ -327,22 +353,59 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
   return Object.assign(server, { violations: () => violationCount });
 }
 
+/** Whether `body` has exactly these members, in this order, with these (identical) values. */
+function sameMembers(members: [string, unknown][], body: Json): boolean {
+  let i = 0;
+  for (const name in body) {
+    const m = members[i++];
+    if (!m || m[0] !== name || m[1] !== body[name]) return false;
+  }
+  return i === members.length;
+}
+
 /**
  * The JSON a .NET server writes for a value: every member the schema declares that may be
  * `null` and is absent comes as `null` (the XML form omits it). Walks nested objects and arrays.
  */
 export function withNulls(model: SpecModel, value: unknown, schema: Json | undefined, depth = 0): unknown {
-  const s = resolve(model, schema);
-  if (!s || depth > 12 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return s.items ? value.map((v) => withNulls(model, v, s.items as Json, depth + 1)) : value;
-  const props = s.properties as Record<string, Json> | undefined;
-  if (!props) return value;
+  if (!schema || depth > 12 || value === null || typeof value !== "object") return value;
+  const plan = planOf(model, schema);
+  if (!plan) return value;
+  if (Array.isArray(value)) return plan.items ? value.map((v) => withNulls(model, v, plan.items, depth + 1)) : value;
+  if (!plan.props) return value;
   const out: Json = { ...(value as Json) };
-  for (const [name, p] of Object.entries(props)) {
+  for (const [name, p, isNullable] of plan.props) {
     if (name in out) out[name] = withNulls(model, out[name], p, depth + 1);
-    else if (nullable(model, p)) out[name] = null;
+    else if (isNullable) out[name] = null;
   }
   return out;
+}
+
+/** What withNulls needs of a schema, worked out once per schema node (the document does not change). */
+interface NullsPlan {
+  items: Json | undefined;
+  /** Each declared member: name, schema, whether it may be null. */
+  props: Array<[string, Json, boolean]> | undefined;
+}
+const plans = new WeakMap<SpecModel, WeakMap<Json, NullsPlan | null>>();
+
+function planOf(model: SpecModel, schema: Json): NullsPlan | undefined {
+  let byNode = plans.get(model);
+  if (!byNode) plans.set(model, (byNode = new WeakMap()));
+  let plan = byNode.get(schema);
+  if (plan === undefined) {
+    const s = resolve(model, schema);
+    const props = s?.properties as Record<string, Json> | undefined;
+    plan = s
+      ? {
+          items: s.items as Json | undefined,
+          props:
+            props && Object.entries(props).map(([name, p]): [string, Json, boolean] => [name, p, nullable(model, p)]),
+        }
+      : null;
+    byNode.set(schema, plan);
+  }
+  return plan ?? undefined;
 }
 
 function resolve(model: SpecModel, schema: Json | undefined, depth = 0): Json | undefined {
