@@ -2,6 +2,7 @@
 // session or token, applies the faults, runs the operation's behaviour, negotiates the media
 // type, encodes the answer (XML through @veeam-sessions/xml, JSON with the API's nulls and
 // casing) and checks it against the contract before it leaves (the guard).
+import { createHash } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { isObject, type Json } from "@veeam-sessions/spec";
@@ -221,7 +222,8 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     const checkable = !mediaType || isJson(mediaType) || isXml(mediaType);
     // An answer the operation does not document (a 405, a 404 for a path no operation has)
     // borrows another operation's error body: nothing of this operation to check it against.
-    const documented = !reply.from || reply.from.op === op;
+    const documented =
+      !!op && model.errorStatus(op, reply.status) !== undefined && (!reply.from || reply.from.op === op);
     const violations =
       o.validator && op && checkable && documented ? guard(o.validator, op, reply.status, mediaType, payload) : [];
     if (violations.length) headers["x-veeam-mock-violations"] = String(violations.length);
@@ -299,7 +301,8 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     payload: Buffer | undefined,
   ): Violation[] {
     const text = payload?.toString("utf8") ?? "";
-    const key = `${op.id} ${status} ${mediaType ?? ""} ${text}`;
+    // Keyed by a digest of the answer, not its text: 4096 pages of 100 sessions would hold 600 MB.
+    const key = `${op.id} ${status} ${mediaType ?? ""} ${createHash("sha1").update(text).digest("base64")}`;
     let found = checked.get(key);
     if (!found) {
       const result = validator.validateResponse({
