@@ -34,7 +34,7 @@ export type ClientAwareMiddleware = Middleware & {
 };
 
 export interface CommonClientOptions {
-  /** Base URL including `/api` (EM) or `/api/v1` (Azure). */
+  /** Base URL including `/api` (EM) or `/api/v1` (Azure); the server root for Backup & Replication. */
   baseUrl: string;
   /** A fetch implementation; defaults to the global fetch. */
   fetch?: typeof globalThis.fetch;
@@ -300,7 +300,7 @@ function describe(body: unknown): string | undefined {
   if (typeof body === "string") return body.slice(0, 200);
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
-    const text = b.Message ?? b.detail ?? b.title;
+    const text = b.Message ?? b.detail ?? b.title ?? b.message;
     return typeof text === "string" ? text.trim() : undefined;
   }
   return undefined;

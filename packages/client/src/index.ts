@@ -10,6 +10,17 @@ export {
   type BackupForAzureClient,
   type BackupForAzureClientOptions,
 } from "./backup-for-azure.js";
+export {
+  createBackupReplicationClient,
+  VBR_API_VERSION,
+  VBR_VERSION_HEADER,
+  type BackupReplicationClient,
+  type BackupReplicationClientOptions,
+  type BackupReplicationPaths,
+  type PagedPath,
+  type PagedItem,
+  type VbrPaginateOptions,
+} from "./backup-replication.js";
 export { VeeamApiError, type VeeamErrorKind } from "./errors.js";
 export { unwrap, errorOf, type ApiName, type CommonClientOptions } from "./core.js";
 export { where, query, Filter, type QueryField, type QueryFields, type QueryOptions, type QueryType } from "./query.js";

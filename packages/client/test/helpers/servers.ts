@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
-// Real HTTP servers on 127.0.0.1 that behave like Enterprise Manager and Backup for Azure on
-// the points the client cares about: auth, media types, status codes, paging. Bodies are the
-// spec's examples. Each test file starts its own.
+// Real HTTP servers on 127.0.0.1 that behave like Enterprise Manager, Backup for Azure and
+// Backup & Replication on the points the client cares about: auth, media types, status codes,
+// paging. Bodies are the spec's examples. Each test file starts its own.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -239,6 +239,116 @@ export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> 
     revokeRefresh: { value: () => state.refresh.clear() },
     override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
   }) as FakeAzure;
+}
+
+export const VBR_USER = "TECH\\svc-vbr-monitor";
+export const VBR_PASSWORD = "Vbr-Secret-p4ss!";
+
+export interface FakeBackupReplication extends Handle {
+  grants: { password: number; refresh: number };
+  /** The sessions `/api/v1/sessions` pages through (copies of the spec's example). */
+  sessions: Array<Record<string, unknown>>;
+  expiresIn: number;
+  revokeAccess(): void;
+  revokeRefresh(): void;
+  override?: Override;
+}
+
+/**
+ * A fake Veeam Backup & Replication REST API: requires `x-api-version` on every request (the
+ * token request too), password and refresh grants (lowercase, as Veeam's guide writes them),
+ * bearer tokens, skip/limit paging with `pagination.total`, and `Error` bodies.
+ */
+export async function startBackupReplication(sessionCount = 0): Promise<FakeBackupReplication> {
+  const doc = loadSpec("backup-replication");
+  const first = (example(doc, "SessionsResult") as { data: Array<Record<string, unknown>> }).data[0]!;
+  const error = (errorCode: string, message: string, resourceId?: string) => ({ errorCode, message, resourceId });
+  const state = {
+    grants: { password: 0, refresh: 0 },
+    sessions: Array.from({ length: sessionCount }, (_, i) => ({
+      ...first,
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      name: `Backup Job ${i}`,
+      result: { result: i % 5 === 0 ? "Failed" : "Success", message: "", isCanceled: false },
+    })) as Array<Record<string, unknown>>,
+    expiresIn: 900,
+    access: new Set<string>(),
+    refresh: new Set<string>(),
+    override: undefined as Override | undefined,
+  };
+  let counter = 0;
+  const handle = await listen(async (req, res, body) => {
+    if (state.override && (await state.override(req, res, body))) return;
+    const url = new URL(req.url!, "http://x");
+    if (!/^\d+\.\d+-rev\d+$/.test(String(req.headers["x-api-version"] ?? "")))
+      return send(res, 400, "application/json", error("UnexpectedContent", "The x-api-version header is missing."));
+    if (url.pathname === "/api/oauth2/token" && req.method === "POST") {
+      const form = new URLSearchParams(body);
+      if (form.get("grant_type") === "password") {
+        if (form.get("username") !== VBR_USER || form.get("password") !== VBR_PASSWORD)
+          return send(res, 401, "application/json", error("AccessDenied", "Invalid user name or password."));
+        state.grants.password++;
+      } else if (form.get("grant_type") === "refresh_token") {
+        if (!state.refresh.delete(form.get("refresh_token") ?? ""))
+          return send(res, 400, "application/json", error("InvalidToken", "The refresh token is invalid."));
+        state.grants.refresh++;
+      } else return send(res, 400, "application/json", error("UnexpectedContent", "Unsupported grant type."));
+      const access = `vbr-access-${++counter}-eyJhbGciOiJSUzUxMiJ9`;
+      const refresh = `vbr-refresh-${counter}-r3fr3sh`;
+      state.access.add(access);
+      state.refresh.add(refresh);
+      return send(res, 200, "application/json", {
+        access_token: access,
+        token_type: "bearer",
+        refresh_token: refresh,
+        expires_in: state.expiresIn,
+        ".issued": "2026-11-29T10:00:00",
+        ".expires": "2026-11-29T10:15:00",
+      });
+    }
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    if (!state.access.has(token))
+      return send(res, 401, "application/json", error("ExpiredToken", "Unauthorized. The access token expired."));
+    if (url.pathname === "/api/oauth2/logout" && req.method === "POST") {
+      state.access.delete(token);
+      return send(res, 200, "application/json", {});
+    }
+    if (url.pathname === "/api/v1/sessions" && req.method === "GET") {
+      const skip = Number(url.searchParams.get("skip") ?? 0);
+      const limit = Number(url.searchParams.get("limit") ?? 200);
+      const results = url.searchParams.getAll("resultFilter");
+      const all = results.length
+        ? state.sessions.filter((s) => results.includes(String((s.result as { result: string }).result)))
+        : state.sessions;
+      const data = all.slice(skip, skip + limit);
+      return send(res, 200, "application/json", {
+        data,
+        pagination: { total: all.length, count: data.length, skip, limit },
+      });
+    }
+    const m = /^\/api\/v1\/(sessions|taskSessions)\/([^/]+)(\/logs|\/stop|\/taskSessions)?$/.exec(url.pathname);
+    if (!m) return send(res, 404, "application/json", error("NotFound", "Resource does not exist"));
+    const [, kind, id, sub] = m;
+    if (kind === "sessions") {
+      const session = state.sessions.find((s) => s.id === id) ?? (id === first.id ? first : undefined);
+      if (!session) return send(res, 404, "application/json", error("NotFound", `Session ${id} was not found.`, id));
+      if (sub === "/stop" && req.method === "POST") return send(res, 200, "application/json", {});
+      if (sub === "/logs") return send(res, 200, "application/json", example(doc, "SessionLogResult"));
+      if (sub === "/taskSessions")
+        return send(res, 200, "application/json", example(doc, "TaskSessionsOfFailedSession"));
+      return send(res, 200, "application/json", session);
+    }
+    if (sub === "/logs") return send(res, 200, "application/json", example(doc, "TaskSessionLogResultFailed"));
+    return send(res, 200, "application/json", example(doc, "TaskSessionModelFailed"));
+  });
+  return Object.defineProperties(handle, {
+    grants: { get: () => state.grants },
+    sessions: { value: state.sessions },
+    expiresIn: { get: () => state.expiresIn, set: (v: number) => (state.expiresIn = v) },
+    revokeAccess: { value: () => state.access.clear() },
+    revokeRefresh: { value: () => state.refresh.clear() },
+    override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
+  }) as FakeBackupReplication;
 }
 
 /**

@@ -1,9 +1,10 @@
 // The bundled specs, and the example bodies they hold, for the fake servers and assertions.
 import { readFileSync } from "node:fs";
+import type { ApiName } from "@veeam-sessions/types";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function loadSpec(api: "enterprise-manager" | "backup-for-azure"): Json {
+export function loadSpec(api: ApiName): Json {
   return JSON.parse(readFileSync(new URL(`../../../../spec/dist/${api}.json`, import.meta.url), "utf8")) as Json;
 }
 
