@@ -26,9 +26,11 @@ describe("veeam-mock", () => {
   });
 
   it("an unknown api is a usage error (exit 2)", async () => {
-    const r = cli(["--api", "vbr"]);
+    const r = cli(["--api", "vb365"]);
     expect((await r.exited).code).toBe(2);
-    expect(r.output()).toContain('veeam-mock: unknown api "vbr": use enterprise-manager, backup-for-azure or all');
+    expect(r.output()).toContain(
+      'veeam-mock: unknown api "vb365": use enterprise-manager, backup-for-azure, backup-replication or all',
+    );
     expect(r.output()).toContain("See veeam-mock --help.");
   });
 
@@ -54,7 +56,7 @@ describe("veeam-mock", () => {
     blocker.close();
   });
 
-  it("--api all --port 0: prints both base URLs once ready, logs each request, stops on SIGINT", async () => {
+  it("--api all --port 0: prints every base URL once ready, logs each request, stops on SIGINT", async () => {
     const r = cli(["--api", "all", "--port", "0", "--engine", "prism"]);
     await r.waitFor(/ready in [\d.]+ s/);
     const em = (await r.waitFor(/Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api) +\(Prism [\d.]+\)\n/))[1]!;
@@ -63,17 +65,27 @@ describe("veeam-mock", () => {
         /Backup for Microsoft Azure\s+(http:\/\/127\.0\.0\.1:\d+\/api\/v1)\s+\(token: (http:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token)\)/,
       )
     )[1]!;
+    const vbr = (
+      await r.waitFor(
+        /Backup & Replication\s+(http:\/\/127\.0\.0\.1:\d+)\s+\(token: http:\/\/127\.0\.0\.1:\d+\/api\/oauth2\/token\)/,
+      )
+    )[1]!;
     const response = await fetch(`${em}/backupSessions`, { headers: { accept: "application/json" } });
     expect(response.status).toBe(401);
     await r.waitFor(/em +GET \/api\/backupSessions → 401 application\/json \(\d+ ms\) {2}1 violation\n/);
     expect(r.output()).toMatch(/✗ GET \/api\/backupSessions error request: Invalid security scheme used/);
     expect((await fetch(`${az}/jobSessions`, { headers: { authorization: "Bearer t" } })).status).toBe(200);
     await r.waitFor(/azure GET \/api\/v1\/jobSessions → 200 application\/json/);
+    const vbrAnswer = await fetch(`${vbr}/api/v1/sessions`, {
+      headers: { authorization: "Bearer t", "x-api-version": "1.3-rev1" },
+    });
+    expect(vbrAnswer.status).toBe(200);
+    await r.waitFor(/vbr {3}GET \/api\/v1\/sessions → 200 application\/json/);
 
     r.child.kill("SIGINT");
     expect(await r.exited).toEqual({ code: 0, signal: null });
-    expect(r.output()).toMatch(/veeam-mock: stopped \(2 requests\)\./);
-    for (const url of [em, az]) expect(await canBind(Number(new URL(url).port))).toBe(true);
+    expect(r.output()).toMatch(/veeam-mock: stopped \(3 requests\)\./);
+    for (const url of [em, az, vbr]) expect(await canBind(Number(new URL(url).port))).toBe(true);
   });
 
   it("SIGTERM stops it as cleanly; --quiet prints no request lines", async () => {

@@ -9,7 +9,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 export const SPEC_DIST = fileURLToPath(new URL("../../../spec/dist/", import.meta.url));
 
-export function loadSpec(api: "enterprise-manager" | "backup-for-azure"): Json {
+export function loadSpec(api: "enterprise-manager" | "backup-for-azure" | "backup-replication"): Json {
   return JSON.parse(readFileSync(`${SPEC_DIST}${api}.json`, "utf8")) as Json;
 }
 

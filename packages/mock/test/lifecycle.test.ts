@@ -20,11 +20,13 @@ describe("two mocks on port 0 (through the vitest globalSetup helper)", () => {
   });
   afterAll(() => teardown?.());
 
-  it("provides both base URLs and sets the environment variables", () => {
+  it("provides every base URL and sets the environment variables", () => {
     expect(urls["enterprise-manager"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     expect(urls["backup-for-azure"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
     expect(process.env[ENV["enterprise-manager"]]).toBe(urls["enterprise-manager"]);
     expect(process.env[ENV["backup-for-azure"]]).toBe(urls["backup-for-azure"]);
+    expect(urls["backup-replication"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(process.env[ENV["backup-replication"]]).toBe(urls["backup-replication"]);
   });
 
   it("both answer side by side on different ports (simulators: a made-up session or token is refused)", async () => {
@@ -97,8 +99,8 @@ describe("errors", () => {
   });
 
   it("an unknown api is refused", async () => {
-    await expect(startMock({ api: "vbr" as never, port: 0 })).rejects.toThrow(
-      `unknown api "vbr": use enterprise-manager or backup-for-azure`,
+    await expect(startMock({ api: "vb365" as never, port: 0 })).rejects.toThrow(
+      `unknown api "vb365": use enterprise-manager or backup-for-azure or backup-replication`,
     );
   });
 });
