@@ -99,14 +99,14 @@ describe("veeam-contract (process)", () => {
     const r = cli(["validate", "fixtures/invalid"]);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines.at(-1)).toBe("0 passed, 14 failed, 0 warnings");
+    expect(lines.at(-1)).toBe("0 passed, 16 failed, 0 warnings");
     expect(lines).toContain(
       'FAIL fixtures/invalid/xml/missing-job-name.body.xml (getBackupSession 200 application/xml as BackupJobSession): the body lacks the required property "JobName" (required)',
     );
     expect(lines.find((l) => l.includes("doctype.body.xml"))).toMatch(/DOCTYPE_FORBIDDEN/);
     expect(
       cli(["validate", "-q", "fixtures/invalid", "fixtures/backup-for-azure"]).stdout.trimEnd().split("\n"),
-    ).toHaveLength(16);
+    ).toHaveLength(18);
   });
 
   it("passes drift with WARN lines and exit 0; --strict makes warnings exit 1", () => {
@@ -275,15 +275,15 @@ describe("run() (the CLI's core)", () => {
   it("shows progress on a TTY above the threshold, and never otherwise", async () => {
     const tty = capture();
     expect(await run(["validate", "fixtures"], { ...tty.io, stderrIsTTY: true }, { progressThreshold: 10 })).toBe(1);
-    expect(tty.out.stderr).toMatch(/\rveeam-contract: 50\/125 checked/);
-    expect(tty.out.stderr).toMatch(/\rveeam-contract: 125\/125 checked/);
+    expect(tty.out.stderr).toMatch(/\rveeam-contract: 50\/142 checked/);
+    expect(tty.out.stderr).toMatch(/\rveeam-contract: 125\/142 checked/);
     const quiet = capture();
     await run(["validate", "fixtures"], { ...quiet.io, stderrIsTTY: true });
     expect(quiet.out.stderr).toBe("");
     const pipe = capture();
     await run(["validate", "fixtures"], { ...pipe.io, stderrIsTTY: false }, { progressThreshold: 10 });
     expect(pipe.out.stderr).toBe("");
-    expect(pipe.out.stdout.trimEnd().split("\n").at(-1)).toBe("111 passed, 14 failed, 6 warnings");
+    expect(pipe.out.stdout.trimEnd().split("\n").at(-1)).toBe("126 passed, 16 failed, 6 warnings");
   });
 
   it("walks directories recursively and ignores files that are not fixtures", async () => {

@@ -52,8 +52,8 @@ describe("the public API", () => {
     });
   });
 
-  it("loads both bundled APIs", () => {
-    expect(v.apis).toEqual(["enterprise-manager", "backup-for-azure"]);
+  it("loads every bundled API", () => {
+    expect(v.apis).toEqual(["enterprise-manager", "backup-for-azure", "backup-replication"]);
     expect(v.document(EM)).toMatchObject({ openapi: "3.1.0" });
   });
 
