@@ -54,6 +54,28 @@ export async function use(): Promise<void> {
   await createToken({ client, body: { grant_type: "Password", Username: "u" } });
 }
 `,
+  "backup-replication": `
+import { createClient } from "./backup-replication/client/index.js";
+import { createAccessToken, getSession, listSessionTaskSessions, listSessions } from "./backup-replication/index.js";
+import type { TaskSessionModel } from "./backup-replication/index.js";
+
+// Every request carries the revision header (spec/ADR.md 18); the paths hold /api/v1 themselves.
+const client = createClient({ baseUrl: "https://vbr.example.org:9419" });
+const headers = { "x-api-version": "1.3-rev1" };
+export async function use(): Promise<void> {
+  const tokens = await createAccessToken({ client, headers, body: { grant_type: "password", username: "u", password: "p" } });
+  const access: string | undefined = tokens.data?.access_token;
+  void access;
+  const page = await listSessions({ client, headers, query: { skip: 0, limit: 50, resultFilter: ["Failed"], orderColumn: "CreationTime" } });
+  void page.data?.pagination.total;
+  await getSession({ client, headers, path: { id: "c924ee2f-1197-4b37-8de3-009c1977f347" } });
+  const tasks = await listSessionTaskSessions({ client, headers, path: { id: "c924ee2f-1197-4b37-8de3-009c1977f347" } });
+  const first: TaskSessionModel | undefined = tasks.data?.data[0];
+  void first;
+  // @ts-expect-error the password grant needs a password
+  await createAccessToken({ client, headers, body: { grant_type: "password", username: "u" } });
+}
+`,
 };
 
 describe("second generator: @hey-api/openapi-ts", () => {
