@@ -7,4 +7,4 @@ const vbr = createBackupReplicationClient({
 const log = unwrap(
   await vbr.GET("/api/v1/sessions/{id}/logs", { params: { path: { id: "c924ee2f-1197-4b37-8de3-009c1977f347" } } }),
 );
-for (const r of log.records) console.log(r.startTime, r.status, r.title);
+for (const r of log.records ?? []) console.log(r.startTime, r.status, r.title);

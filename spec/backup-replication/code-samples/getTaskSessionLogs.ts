@@ -9,4 +9,4 @@ const log = unwrap(
     params: { path: { id: "3d995992-0230-42ef-bb30-ae8da82ea24a" }, query: { statusFilter: "Failed" } },
   }),
 );
-for (const r of log.records) console.log(r.status, r.title);
+for (const r of log.records ?? []) console.log(r.status, r.title);
