@@ -18,6 +18,10 @@ export interface ApiAuth {
   tokenPath?: string;
   /** The header that carries the session id (`session-header`). */
   header?: string;
+  /** Where a client ends its logon session, when that is not `tokenPath` (`/api/oauth2/logout`). */
+  logoutPath?: string;
+  /** A header every request needs, the token request included (`x-api-version`). */
+  versionHeader?: string;
 }
 
 /** One API of the registry: its manifest (spec/<api>/api.yaml) and what the bundle derived. */

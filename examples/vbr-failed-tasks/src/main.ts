@@ -8,7 +8,7 @@ import {
   unwrap,
   VeeamApiError,
   type BackupReplicationClient,
-  type PagedItem,
+  type VbrPagedItem,
 } from "@veeam-sessions/client";
 
 const HELP = `vbr-failed-tasks: failed Veeam Backup & Replication sessions, their failed task sessions and log lines
@@ -81,7 +81,7 @@ function options(argv: string[]): Options | undefined {
   };
 }
 
-type Task = PagedItem<"/api/v1/sessions/{id}/taskSessions">;
+type Task = VbrPagedItem<"/api/v1/sessions/{id}/taskSessions">;
 
 /** A task session failed: its result (backup, replica, restore) or its scan (antivirus). */
 function failed(task: Task): boolean {

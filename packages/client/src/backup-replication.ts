@@ -36,11 +36,12 @@ export interface BackupReplicationClientOptions extends CommonClientOptions {
 }
 
 /** Lists that page with `skip`/`limit` and answer `{data, pagination}`. */
-export type PagedPath = "/api/v1/sessions" | "/api/v1/taskSessions" | "/api/v1/sessions/{id}/taskSessions";
-type ListOp<P extends PagedPath> = paths[P]["get"];
-export type PagedItem<P extends PagedPath> = ListOp<P>["responses"][200]["content"]["application/json"]["data"][number];
+export type VbrPagedPath = "/api/v1/sessions" | "/api/v1/taskSessions" | "/api/v1/sessions/{id}/taskSessions";
+type ListOp<P extends VbrPagedPath> = paths[P]["get"];
+export type VbrPagedItem<P extends VbrPagedPath> =
+  ListOp<P>["responses"][200]["content"]["application/json"]["data"][number];
 
-export interface VbrPaginateOptions<P extends PagedPath> {
+export interface VbrPaginateOptions<P extends VbrPagedPath> {
   /** Filters and sorting; `skip` is the paginator's. `limit` is the page size. */
   query?: Omit<NonNullable<ListOp<P>["parameters"]["query"]>, "skip">;
   /** The path parameters (`{ id }` of the session for `/api/v1/sessions/{id}/taskSessions`). */
@@ -60,7 +61,7 @@ export type BackupReplicationClient = Client<BackupReplicationPaths> & {
   /** The `x-api-version` this client sends. */
   readonly apiVersion: string;
   /** Every item of a paged list, request after request, until `pagination.total` or an empty page. */
-  paginate<P extends PagedPath>(path: P, options?: VbrPaginateOptions<P>): AsyncGenerator<PagedItem<P>>;
+  paginate<P extends VbrPagedPath>(path: P, options?: VbrPaginateOptions<P>): AsyncGenerator<VbrPagedItem<P>>;
 };
 
 /** A typed client for the session part of the Veeam Backup & Replication REST API. */
@@ -108,10 +109,10 @@ export function createBackupReplicationClient(options: BackupReplicationClientOp
     "application/json",
   );
 
-  async function* paginate<P extends PagedPath>(
+  async function* paginate<P extends VbrPagedPath>(
     path: P,
     opts: VbrPaginateOptions<P> = {},
-  ): AsyncGenerator<PagedItem<P>> {
+  ): AsyncGenerator<VbrPagedItem<P>> {
     const query = (opts.query ?? {}) as Record<string, unknown>;
     const limit = (query.limit as number | undefined) ?? opts.pageSize ?? 200;
     if (!Number.isInteger(limit) || limit < 1)
@@ -119,7 +120,7 @@ export function createBackupReplicationClient(options: BackupReplicationClientOp
     const get = client.GET as unknown as (
       path: string,
       init: unknown,
-    ) => Promise<{ data?: { data?: PagedItem<P>[]; pagination?: { total?: number } }; response: Response }>;
+    ) => Promise<{ data?: { data?: VbrPagedItem<P>[]; pagination?: { total?: number } }; response: Response }>;
     for (let skip = 0; ;) {
       opts.signal?.throwIfAborted();
       const page = unwrap(

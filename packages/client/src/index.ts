@@ -17,8 +17,8 @@ export {
   type BackupReplicationClient,
   type BackupReplicationClientOptions,
   type BackupReplicationPaths,
-  type PagedPath,
-  type PagedItem,
+  type VbrPagedPath,
+  type VbrPagedItem,
   type VbrPaginateOptions,
 } from "./backup-replication.js";
 export { VeeamApiError, type VeeamErrorKind } from "./errors.js";

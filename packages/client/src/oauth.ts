@@ -157,7 +157,7 @@ export class OAuth2Tokens {
     }
     if (!body || typeof body.access_token !== "string" || !body.access_token) {
       // The MFA challenge: mfa_token instead of tokens; it needs a person's code.
-      const mfa = body?.mfa_enabled === true && typeof body.mfa_token === "string";
+      const mfa = body !== null && body.mfa_enabled === true && typeof body.mfa_token === "string";
       if (mfa) this.secrets.add(body.mfa_token!);
       throw new VeeamApiError(
         {

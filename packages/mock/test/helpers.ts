@@ -4,12 +4,13 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { ApiName } from "../src/index.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const SPEC_DIST = fileURLToPath(new URL("../../../spec/dist/", import.meta.url));
 
-export function loadSpec(api: "enterprise-manager" | "backup-for-azure" | "backup-replication"): Json {
+export function loadSpec(api: ApiName): Json {
   return JSON.parse(readFileSync(`${SPEC_DIST}${api}.json`, "utf8")) as Json;
 }
 
