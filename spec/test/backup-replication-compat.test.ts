@@ -110,7 +110,8 @@ function loadVeeam(file: string): Veeam {
   const text = readFileSync(file, "utf8");
   if (text.length > MAX_BYTES) throw new Error(`${file} is larger than ${MAX_BYTES} bytes`);
   const doc = (file.endsWith(".json") ? JSON.parse(text) : parse(text, { maxAliasCount: -1 })) as Json;
-  const revision = String((doc.info as Json | undefined)?.version ?? "?");
+  const version = (doc.info as Json | undefined)?.version;
+  const revision = typeof version === "string" ? version : "?";
   return { file, revision, doc };
 }
 
@@ -140,7 +141,7 @@ function toJsonSchema(doc: Json): Json {
         if: { properties: { [tag]: { const: key } }, required: [tag] },
         then: { $ref: `theirs.json${ref}` },
       }));
-      out.properties = { ...(out.properties as Json), [tag]: { enum: Object.keys(disc.mapping as Json) } };
+      out.properties = { ...(out.properties as Json), [tag]: { enum: Object.keys(disc.mapping) } };
       delete out.oneOf;
     }
     return out;
@@ -212,7 +213,7 @@ function examplesOf(
     if ("example" in media) out.push({ name: "example", value: media.example, description: "" });
     for (const [name, ex] of Object.entries((media.examples ?? {}) as Json)) {
       const e = deref<Json>(doc, ex);
-      out.push({ name, value: e.value, description: String(e.description ?? "") });
+      out.push({ name, value: e.value, description: typeof e.description === "string" ? e.description : "" });
     }
   }
   return out;
@@ -346,7 +347,7 @@ describe.runIf(present.length > 0)("backup-replication vs Veeam's OpenAPI", () =
           const tp = deref<Json>(theirs.doc, p);
           const match = mine.find((m) => m.name === tp.name && m.in === tp.in);
           if (!match) {
-            problems.push(`${id} (${method} ${path}): no ${tp.in} parameter ${String(tp.name)}`);
+            problems.push(`${id} (${method} ${path}): no ${String(tp.in)} parameter ${String(tp.name)}`);
             continue;
           }
           if (Boolean(match.required) !== Boolean(tp.required))

@@ -157,16 +157,18 @@ export class OAuth2Tokens {
     }
     if (!body || typeof body.access_token !== "string" || !body.access_token) {
       // The MFA challenge: mfa_token instead of tokens; it needs a person's code.
-      const mfa = body !== null && body.mfa_enabled === true && typeof body.mfa_token === "string";
-      if (mfa) this.secrets.add(body.mfa_token!);
+      const mfaToken =
+        body !== null && body.mfa_enabled === true && typeof body.mfa_token === "string" ? body.mfa_token : undefined;
+      if (mfaToken !== undefined) this.secrets.add(mfaToken);
       throw new VeeamApiError(
         {
           kind: "auth",
           status: response.status,
           ...where,
-          message: mfa
-            ? `multi-factor authentication is enabled for ${this.options.auth.username}: the server answered an MFA challenge, which needs the user's one-time code (use an account without MFA for automation)`
-            : "the token answer has no access_token",
+          message:
+            mfaToken !== undefined
+              ? `multi-factor authentication is enabled for ${this.options.auth.username}: the server answered an MFA challenge, which needs the user's one-time code (use an account without MFA for automation)`
+              : "the token answer has no access_token",
         },
         this.secrets.values,
       );
