@@ -6,7 +6,8 @@ import { compileFilter, compileSortKey, FilterError, type FieldSpec, type FieldT
 import { enumOf, type Dataset, type SimRecord } from "./dataset.js";
 import { text, type SimOperation, type SpecModel } from "./model.js";
 import { rebaseUrls } from "./urls.js";
-import type { SimulatorProfile } from "./profile.js";
+import type { LogProfile, SimulatorProfile } from "./profile.js";
+import { getMember, setMember } from "./members.js";
 import type { Random } from "./random.js";
 
 export interface Reply {
@@ -254,7 +255,13 @@ export class Behaviour {
       this.principals.delete(call.principal.token);
       if (call.principal.refresh) this.refreshTokens.delete(call.principal.refresh);
     }
-    return { status: 204 };
+    return this.done(call.op);
+  }
+
+  /** An action's success answer: its status, and its documented body where it has one (`EmptySuccessResponse`). */
+  private done(op: SimOperation): Reply {
+    const status = Number(this.o.model.success(op));
+    return this.o.model.mediaTypes(op, String(status)).length ? { status, example: true } : { status };
   }
 
   // ---- sessions -------------------------------------------------------------------------
@@ -265,7 +272,8 @@ export class Behaviour {
       if (record.stopAt === undefined || now < record.stopAt + this.o.stopMs) continue;
       this.pending.delete(record);
       const stopped = this.o.profile.phases.stopped;
-      const result = text(Object.entries(stopped).find(([k]) => k === this.o.profile.members.result)?.[1]);
+      const member = this.o.data.membersOf(record.kind).result;
+      const result = text(Object.entries(stopped).find(([k]) => k === member)?.[1]);
       for (const r of [record, ...record.children]) {
         this.o.data.finish(r, result, record.stopAt + this.o.stopMs, "stopped");
       }
@@ -321,8 +329,8 @@ export class Behaviour {
   }
 
   private isRunning(record: SimRecord): boolean {
-    const m = this.o.profile.members;
-    return !!m.ended && record.body[m.ended] === undefined && record.stopAt === undefined;
+    const m = this.o.data.membersOf(record.kind);
+    return !!m.ended && getMember(record.body, m.ended) === undefined && record.stopAt === undefined;
   }
 
   private stop(call: Call, kind: string): Reply {
@@ -332,7 +340,7 @@ export class Behaviour {
     for (const r of [record, ...record.children]) this.o.data.phase(r, "stopping", call.now);
     this.pending.add(record);
     const status = Number(this.o.model.success(call.op));
-    if (!this.o.profile.tasks) return { status };
+    if (!this.o.profile.tasks) return this.done(call.op);
     // An asynchronous task: Running until the session has stopped, then Finished.
     const template = this.example(call.op, "json");
     // The result of a finished task: from the task operation's example of a finished one.
@@ -381,25 +389,34 @@ export class Behaviour {
   private log(call: Call, kind: string): Reply {
     const record = this.record(call, kind);
     const body = this.example(call.op, "json");
-    const m = this.o.profile.members;
-    let items = Array.isArray(body.log) ? (body.log as Json[]) : [];
-    const start = Date.parse(String(record.body[m.created ?? ""]));
-    const ended = m.ended && record.body[m.ended] ? Date.parse(String(record.body[m.ended])) : undefined;
-    const state = text(record.body[m.state ?? ""]);
-    body.jobSessionId = record.id;
+    const m = this.o.data.membersOf(kind);
+    const l: LogProfile = this.o.profile.logs ?? AZURE_LOG;
+    const items = Array.isArray(body[l.items]) ? (body[l.items] as Json[]) : [];
+    const start = Date.parse(text(getMember(record.body, m.created)));
+    const endText = text(getMember(record.body, m.ended));
+    const ended = endText ? Date.parse(endText) : undefined;
+    const status =
+      l.statusOf === "state"
+        ? text(getMember(record.body, m.state))
+        : l.statusOf?.[text(getMember(record.body, m.result))];
+    if (l.session) body[l.session] = record.id;
     // A finished session's entries are spread over its run; a running one's are written one by
     // one, LOG_STEP_MS apart from its start, and an entry once listed keeps its time.
-    const times = items.map((_, i) =>
-      ended === undefined ? start + (i + 1) * LOG_STEP_MS : start + ((ended - start) * (i + 1)) / (items.length + 1),
-    );
-    items = items.filter((_, i) => ended !== undefined || times[i]! <= call.now);
-    items.forEach((item, i) => {
-      const at = new Date(times[i]!).toISOString();
-      item.logTime = at;
-      item.executionStartTime = at;
-      if (i === items.length - 1) item.status = state;
-    });
-    body.log = items;
+    const step = (i: number) => (l.newestFirst ? items.length - i : i + 1);
+    const kept = items
+      .map((item, i) => ({
+        item,
+        at:
+          ended === undefined
+            ? start + step(i) * LOG_STEP_MS
+            : start + ((ended - start) * step(i)) / (items.length + 1),
+      }))
+      .filter(({ at }) => ended !== undefined || at <= call.now);
+    for (const { item, at } of kept) for (const t of l.times) setMember(item, t, new Date(at).toISOString());
+    const newest = l.newestFirst ? kept[0] : kept.at(-1);
+    if (newest && l.status && status) setMember(newest.item, l.status, status);
+    body[l.items] = kept.map((k) => k.item);
+    if (l.total) body[l.total] = kept.length;
     return { status: 200, body, schema: this.schemaOf(call.op) };
   }
 
@@ -419,37 +436,42 @@ export class Behaviour {
     const limit = num(paging.limit, paging.defaultLimit ?? 30);
     if (offset < 0) throw new SimError(400, `${paging.offset} must be 0 or more.`);
     let selected = records;
-    for (const [param, f] of Object.entries(p.filters ?? {})) {
+    const value = (r: SimRecord, member: string) => text(getMember(r.body, member));
+    for (const [param, f] of Object.entries({ ...p.filters, ...p.kinds[kind]?.filters })) {
       const values = (call.query.get(param.toLowerCase()) ?? []).flatMap((v) => v.split(","));
       if (!values.length) continue;
       if (f.op === "in") {
         const wanted = new Set(values.map((v) => v.toLowerCase()));
-        selected = selected.filter((r) => wanted.has(text(r.body[f.member]).toLowerCase()));
+        selected = selected.filter((r) => wanted.has(value(r, f.member).toLowerCase()));
       } else if (f.op === "like") {
         // `*` stands for any characters; case-insensitive.
         const pattern = new RegExp(`^${values[0]!.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
-        selected = selected.filter((r) => pattern.test(text(r.body[f.member])));
+        selected = selected.filter((r) => pattern.test(value(r, f.member)));
       } else {
         const t = Date.parse(values[0]!);
         if (Number.isNaN(t)) throw new SimError(400, `The value '${values[0]}' is not valid for ${param}.`);
         selected = selected.filter((r) => {
-          const v = Date.parse(text(r.body[f.member]));
+          const v = Date.parse(value(r, f.member));
           return f.op === "ge" ? v >= t : f.op === "le" ? v <= t : v === t;
         });
       }
     }
     // Newest first, unless the request orders by a column the profile knows.
-    let member = p.members.created ?? "";
+    let member = this.o.data.membersOf(kind).created ?? "";
     let ascending = false;
-    const column = paging.sort ? first(call.query, paging.sort.column) : undefined;
-    if (paging.sort && column !== undefined) {
-      const found = Object.entries(paging.sort.columns).find(([c]) => c.toLowerCase() === column.toLowerCase());
-      if (!found) throw new SimError(400, `The value '${column}' is not valid for ${paging.sort.column}.`);
+    const sort = paging.sort;
+    const column = sort ? first(call.query, sort.column) : undefined;
+    if (sort && column !== undefined) {
+      const columns = p.kinds[kind]?.columns ?? sort.columns;
+      const found = Object.entries(columns).find(([c]) => c.toLowerCase() === column.toLowerCase());
+      if (!found) throw new SimError(400, `The value '${column}' is not valid for ${sort.column}.`);
       member = found[1];
-      ascending = /^true$/i.test(first(call.query, paging.sort.ascending) ?? "true");
+      ascending = sort.defaultAscending ?? true;
     }
+    const asked = sort ? first(call.query, sort.ascending) : undefined;
+    if (asked !== undefined) ascending = /^true$/i.test(asked);
     const sign = ascending ? 1 : -1;
-    selected = [...selected].sort((a, b) => sign * compareValues(a.body[member], b.body[member]));
+    selected = [...selected].sort((a, b) => sign * compareValues(getMember(a.body, member), getMember(b.body, member)));
     const items = limit < 0 ? selected.slice(offset) : selected.slice(offset, offset + limit);
     const values: Record<string, unknown> = {
       $items: items.map((r) => r.body),
@@ -619,6 +641,15 @@ export class Behaviour {
     this.taskCounter = 0;
   }
 }
+
+/** Backup for Azure's log members: the default of `logs`. */
+const AZURE_LOG: LogProfile = {
+  items: "log",
+  times: ["logTime", "executionStartTime"],
+  session: "jobSessionId",
+  status: "status",
+  statusOf: "state",
+};
 
 /** A page body from the profile's template: `"$items"`, `"$total"` … replaced by their values. */
 function fillTemplate(template: unknown, values: Record<string, unknown>): unknown {

@@ -7,6 +7,7 @@ import type { KindProfile, SimulatorProfile } from "./profile.js";
 import { text, type SpecModel } from "./model.js";
 import { createRandom, type Random } from "./random.js";
 import { rebaseUrls } from "./urls.js";
+import { deleteMember, getMember, memberSchema, setMember } from "./members.js";
 
 export interface SimRecord {
   kind: string;
@@ -35,7 +36,7 @@ const DAY = 86_400_000;
 /** A value allowed by a member's schema: the first of `wanted` (a list) its enum has. */
 function allowed(model: SpecModel, schema: Json | undefined, member: string, wanted: unknown): unknown {
   if (!Array.isArray(wanted)) return wanted;
-  const prop = enumOf(model, (schema?.properties as Json | undefined)?.[member]);
+  const prop = enumOf(model, memberSchema(model, schema, member));
   return wanted.find((w) => !prop || prop.includes(w)) ?? wanted[0];
 }
 
@@ -102,6 +103,11 @@ export class Dataset {
     return this.profile.ids === "guid" ? this.random.guid() : String(++this.counter);
   }
 
+  /** The member roles of a kind: the profile's, with the kind's own on top. */
+  membersOf(kind: string): SimulatorProfile["members"] {
+    return { ...this.profile.members, ...this.profile.kinds[kind]?.members };
+  }
+
   hrefOf(kind: string, id: string): string {
     return `${this.options.base}${this.kindPaths.get(kind) ?? `/${kind}`}/${id}`;
   }
@@ -142,9 +148,8 @@ export class Dataset {
     const k = this.profile.kinds[kind];
     if (!k) throw new Error(`unknown kind "${kind}": use ${Object.keys(this.profile.kinds).join(", ")}`);
     const schema = this.model.schema(kind);
-    const has = (member: string | undefined): member is string =>
-      !!member && !!(schema?.properties as Json | undefined)?.[member];
-    const m = this.profile.members;
+    const has = (member: string | undefined): member is string => !!memberSchema(this.model, schema, member);
+    const m = this.membersOf(kind);
     const r = this.random;
     const id = this.newId();
     const body = this.template(kind);
@@ -170,7 +175,8 @@ export class Dataset {
       const old = text(body[jobUidMember]);
       const oldGuid = old.split(":").pop();
       if (oldGuid) rename.set(oldGuid, uid);
-      body[jobUidMember] = `urn:veeam:Job:${uid}`;
+      // In the template's form: a UID (`urn:veeam:Job:<guid>`) or a bare GUID.
+      body[jobUidMember] = old.startsWith("urn:") ? `urn:veeam:Job:${uid}` : uid;
     }
     if (oldId) rename.set(oldId, id);
     // Identity.
@@ -179,9 +185,9 @@ export class Dataset {
     if (has("UID")) body.UID = this.uidOf(kind, id);
     // The processed item (VM) of a task session.
     if (has(m.item))
-      body[m.item] = `${r.pick(["vm", "srv", "app", "db", "web"])}-${String(r.int(1, 60)).padStart(2, "0")}`;
+      setMember(body, m.item, `${r.pick(["vm", "srv", "app", "db", "web"])}-${String(r.int(1, 60)).padStart(2, "0")}`);
     if (has("Name")) {
-      const label = has(m.item) ? String(body[m.item]) : (jobName ?? kind);
+      const label = has(m.item) ? text(getMember(body, m.item)) : (jobName ?? kind);
       if (typeof body.Name === "string") rename.set(body.Name, `${label}@${nameTime(created)}`);
       body.Name = `${label}@${nameTime(created)}`;
     }
@@ -191,8 +197,11 @@ export class Dataset {
       if (k.typeName) body[k.typeName] = k.types[type];
     }
     for (const [member, value] of Object.entries(k.set ?? {})) body[member] = value;
-    if (options.parent && k.parent) body[k.parent.member] = options.parent.body.UID ?? options.parent.id;
-    if (has(m.created)) body[m.created] = new Date(created).toISOString();
+    if (options.parent && k.parent) {
+      body[k.parent.member] = options.parent.body.UID ?? options.parent.id;
+      for (const member of k.parent.inherit ?? []) body[member] = options.parent.body[member];
+    }
+    if (has(m.created)) setMember(body, m.created, new Date(created).toISOString());
     const record: SimRecord = { kind, id, body, children: [], version: 0 };
     if (options.parent) record.parent = options.parent;
     if (running) this.phase(record, "running", Math.max(created, this.options.now));
@@ -222,7 +231,7 @@ export class Dataset {
 
   private jobName(k: KindProfile, parent: SimRecord | undefined): string | undefined {
     if (parent) {
-      const member = this.profile.kinds[parent.kind]?.job?.member ?? this.profile.members.job;
+      const member = this.profile.kinds[parent.kind]?.job?.member ?? this.membersOf(parent.kind).job;
       return member && typeof parent.body[member] === "string" ? parent.body[member] : undefined;
     }
     if (!k.job || k.job.member === "none") return k.job ? this.random.pick(k.job.names) : undefined;
@@ -239,17 +248,17 @@ export class Dataset {
   /** Sets the members of a phase (running, stopping, finished, stopped). */
   phase(record: SimRecord, phase: keyof SimulatorProfile["phases"], since: number): void {
     const schema = this.model.schema(record.kind);
-    const m = this.profile.members;
+    const m = this.membersOf(record.kind);
     const body = record.body;
-    const props = (schema?.properties ?? {}) as Json;
+    const has = (member: string | undefined): member is string => !!memberSchema(this.model, schema, member);
     for (const [member, value] of Object.entries(this.profile.phases[phase] ?? {}))
-      if (member in props) body[member] = allowed(this.model, schema, member, value);
+      if (has(member)) setMember(body, member, allowed(this.model, schema, member, value));
     if (phase === "running" || phase === "stopping") {
-      if (m.ended && m.ended in props) delete body[m.ended];
-      if (m.progress && m.progress in props) body[m.progress] = this.random.int(5, 95);
-      if (m.failure && m.failure in props) delete body[m.failure];
-      const created = Date.parse(String(body[m.created ?? ""]));
-      if (m.duration && m.duration in props) body[m.duration] = timeSpan(Math.max(0, since - created));
+      if (has(m.ended)) deleteMember(body, m.ended);
+      if (has(m.progress)) setMember(body, m.progress, this.random.int(5, 95));
+      if (has(m.failure)) deleteMember(body, m.failure);
+      const created = Date.parse(text(getMember(body, m.created)));
+      if (has(m.duration)) setMember(body, m.duration, timeSpan(Math.max(0, since - created)));
     }
     record.version++;
   }
@@ -257,20 +266,20 @@ export class Dataset {
   /** Ends a record with `result` at `at`. */
   finish(record: SimRecord, result: string, at: number, phase: "finished" | "stopped" = "finished"): void {
     const schema = this.model.schema(record.kind);
-    const props = (schema?.properties ?? {}) as Json;
-    const m = this.profile.members;
+    const has = (member: string | undefined): member is string => !!memberSchema(this.model, schema, member);
+    const m = this.membersOf(record.kind);
     const body = record.body;
-    if (m.result && m.result in props) body[m.result] = allowed(this.model, schema, m.result, result);
+    if (has(m.result)) setMember(body, m.result, allowed(this.model, schema, m.result, result));
     this.phase(record, phase, at);
-    if (m.ended && m.ended in props) body[m.ended] = new Date(at).toISOString();
-    if (m.progress && m.progress in props) body[m.progress] = 100;
-    const created = Date.parse(String(body[m.created ?? ""]));
-    if (m.duration && m.duration in props) body[m.duration] = timeSpan(at - created);
-    if (m.failure && m.failure in props) {
-      const failed = /fail|error/i.test(String(body[m.result ?? ""]));
+    if (has(m.ended)) setMember(body, m.ended, new Date(at).toISOString());
+    if (has(m.progress)) setMember(body, m.progress, 100);
+    const created = Date.parse(text(getMember(body, m.created)));
+    if (has(m.duration)) setMember(body, m.duration, timeSpan(at - created));
+    if (has(m.failure)) {
+      const failed = /fail|error/i.test(text(getMember(body, m.result)));
       if (phase === "finished" && failed && this.profile.failures?.length)
-        body[m.failure] = this.random.pick(this.profile.failures);
-      else if (phase === "finished") delete body[m.failure];
+        setMember(body, m.failure, this.random.pick(this.profile.failures));
+      else if (phase === "finished") deleteMember(body, m.failure);
     }
   }
 

@@ -10,8 +10,11 @@ export interface KindProfile {
   query?: string;
   /** Weight among the top-level kinds when the dataset is generated. */
   share?: number;
-  /** Children: the member with the parent's UID, the operation listing them, how many per parent. */
-  parent?: { kind: string; member: string; list?: string; count?: [number, number] };
+  /**
+   * Children: the member with the parent's UID (its id where it has none), the operation listing
+   * them, how many per parent, and members copied from the parent.
+   */
+  parent?: { kind: string; member: string; list?: string; count?: [number, number]; inherit?: string[] };
   /** Names of the jobs (policies) sessions run for; `member`/`uid` override members.job/jobUid ("none": no job member). */
   job?: { names: string[]; suffix?: string; member?: string; uid?: string };
   /** Members set on every record of the kind. */
@@ -20,12 +23,40 @@ export interface KindProfile {
   types?: Record<string, string>;
   typeMember?: string;
   typeName?: string;
+  /** Member roles of this kind where they differ from the profile's `members`. */
+  members?: SimulatorProfile["members"];
+  /** Filters of this kind's lists where they differ from the profile's `filters` (same parameter: this one). */
+  filters?: SimulatorProfile["filters"];
+  /** Order columns of this kind's lists (column → member), instead of `paging.sort.columns`. */
+  columns?: Record<string, string>;
+}
+
+/** How a log operation (`kinds.*.log`) fills in its documented example for a session. */
+export interface LogProfile {
+  /** The member holding the records (`log`). */
+  items: string;
+  /** Members of a record set to a time between the session's start and end (`logTime`). */
+  times: string[];
+  /** Member of the log set to the number of records listed (`totalRecords`). */
+  total?: string;
+  /** Member of the log set to the session's id (`jobSessionId`). */
+  session?: string;
+  /** Member of the last record that tells how the session went (`status`). */
+  status?: string;
+  /**
+   * The value of `status`: the session's `state` member, or a map from the session's
+   * `result` member's value to the record's value (no entry: the example's value stays).
+   */
+  statusOf?: "state" | Record<string, string>;
+  /** The example lists records newest first: times run backwards and `status` goes on the first record. */
+  newestFirst?: boolean;
 }
 
 export interface SimulatorProfile {
   style: "references" | "pages";
   ids: "guid" | "counter";
-  errors: { message: string; status: string };
+  /** Error bodies: the member that gets the message, and the one that gets the HTTP status (where the API has one). */
+  errors: { message: string; status?: string };
   /** JSON answers carry `null` for every absent member the schema lets be null (a .NET server's JSON). */
   jsonNulls?: boolean;
   auth?: {
@@ -39,6 +70,7 @@ export interface SimulatorProfile {
     revoke?: string;
   };
   kinds: Record<string, KindProfile>;
+  /** Member roles; a member may be a path (`result.result`). */
   members: {
     created?: string;
     ended?: string;
@@ -70,8 +102,14 @@ export interface SimulatorProfile {
     limit: string;
     defaultLimit?: number;
     body: Record<string, unknown>;
-    sort?: { column: string; ascending: string; columns: Record<string, string> };
+    /**
+     * `ascending`: the parameter that asks for ascending order; `defaultAscending`: the order of
+     * a column asked for without it (default true).
+     */
+    sort?: { column: string; ascending: string; defaultAscending?: boolean; columns: Record<string, string> };
   };
+  /** What the log operations fill in (default: Backup for Azure's `log`, `logTime` … ). */
+  logs?: LogProfile;
   /** Query parameters that filter a page: the member they test and how (`like`: `*` wildcards). */
   filters?: Record<string, { member: string; op: "in" | "ge" | "le" | "eq" | "like" }>;
 }

@@ -174,7 +174,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     const template = status && type ? model.responseExample(any!, status, type) : undefined;
     const body: Json = isObject(template) ? structuredClone(template) : {};
     body[profile.errors.message] = error.message;
-    body[profile.errors.status] = error.status;
+    if (profile.errors.status) body[profile.errors.status] = error.status;
     // problem+json's `instance`: the path of this request.
     if ("instance" in body) body.instance = path;
     const headers: Record<string, string> = {};
