@@ -1,0 +1,153 @@
+// The simulated Backup & Replication server behaves like the server: skip/limit pages in
+// `{ data, pagination }`, the *Filter parameters, orderColumn/orderAsc, task sessions under
+// their session, logs timed within the session, stop (Stopping, then Stopped and canceled),
+// Error bodies, tokens and logout. Every answer also passes the contract guard.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMock, type MockServer } from "../../src/index.js";
+import { getJson, logOn } from "./helpers.js";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const NOW = Date.parse("2026-11-29T12:00:00Z");
+const VERSION = { "x-api-version": "1.3-rev1" };
+let mock: MockServer;
+let auth: Record<string, string>;
+const violations: string[] = [];
+
+beforeAll(async () => {
+  mock = await startMock({
+    api: "backup-replication",
+    port: 0,
+    seed: 5,
+    sessions: 80,
+    now: NOW,
+    stopMs: 40,
+    guard: true,
+    onViolation: (e) => violations.push(`${e.method} ${e.url}`),
+  });
+  auth = { ...(await logOn(mock)).headers, ...VERSION };
+});
+afterAll(async () => {
+  expect(violations).toEqual([]);
+  expect(mock.violations()).toBe(0);
+  await mock.stop();
+});
+
+const get = (path: string) => getJson(mock, path, auth);
+const all = async (path: string): Promise<Json[]> =>
+  (await get(`${path}${path.includes("?") ? "&" : "?"}limit=1000`)).body!.data;
+
+describe("sessions", () => {
+  it("pages with skip and limit: data and pagination, newest first, ids that resolve", async () => {
+    const first = await get("/api/v1/sessions?limit=5");
+    expect(first.status).toBe(200);
+    expect(first.body!.pagination).toEqual({ total: 80, count: 5, skip: 0, limit: 5 });
+    const second = (await get("/api/v1/sessions?skip=5&limit=5")).body!;
+    expect(second.pagination).toMatchObject({ total: 80, count: 5, skip: 5 });
+    const times = [...first.body!.data, ...second.data].map((s: Json) => Date.parse(s.creationTime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const one = await get(`/api/v1/sessions/${first.body!.data[0].id}`);
+    expect(one.body).toEqual(first.body!.data[0]);
+    expect((await get("/api/v1/sessions")).body!.pagination.limit).toBe(200);
+  });
+
+  it("filters by result (several values), state, name pattern, creation and end time, job", async () => {
+    const sessions = await all("/api/v1/sessions");
+    const failedOrWarning = await all("/api/v1/sessions?resultFilter=Failed&resultFilter=Warning");
+    expect(failedOrWarning.length).toBe(sessions.filter((s) => ["Failed", "Warning"].includes(s.result.result)).length);
+    expect(failedOrWarning.length).toBeGreaterThan(0);
+    const working = await all("/api/v1/sessions?stateFilter=Working");
+    expect(working.length).toBeGreaterThan(0);
+    for (const s of working) expect([s.result.result, s.endTime]).toEqual(["None", undefined]);
+    const sql = await all("/api/v1/sessions?nameFilter=*sql*");
+    expect(sql.map((s) => s.name)).toEqual(sessions.filter((s) => /sql/i.test(s.name)).map((s) => s.name));
+    const since = "2026-11-28T12:00:00Z";
+    const recent = await all(`/api/v1/sessions?createdAfterFilter=${since}`);
+    expect(recent.length).toBe(sessions.filter((s) => Date.parse(s.creationTime) >= Date.parse(since)).length);
+    const endedBefore = await all(`/api/v1/sessions?endedBeforeFilter=${since}`);
+    expect(endedBefore.every((s) => Date.parse(s.endTime) <= Date.parse(since))).toBe(true);
+    const job = sessions[0]!.jobId;
+    expect((await all(`/api/v1/sessions?jobIdFilter=${job}`)).every((s) => s.jobId === job)).toBe(true);
+    expect((await all("/api/v1/sessions?typeFilter=ReplicaJob")).length).toBe(0);
+  });
+
+  it("orders by orderColumn, descending unless orderAsc=true; an unknown column is a 400 Error", async () => {
+    const names = (await all("/api/v1/sessions?orderColumn=Name&orderAsc=true")).map((s) => s.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    const results = (await all("/api/v1/sessions?orderColumn=Result")).map((s) => s.result.result);
+    expect(results).toEqual([...results].sort((a, b) => b.localeCompare(a)));
+    const bad = await get("/api/v1/sessions?orderColumn=Colour");
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errorCode: expect.any(String), message: expect.stringContaining("Colour") });
+  });
+
+  it("an unknown session is a 404 Error", async () => {
+    const missing = await get("/api/v1/sessions/00000000-0000-0000-0000-000000000001");
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ errorCode: "NotFound", message: expect.stringContaining("was not found") });
+  });
+
+  it("a session's log: the example's records, newest first, within the session, the newest one's status from the result", async () => {
+    const failed = (await all("/api/v1/sessions?resultFilter=Failed"))[0]!;
+    expect(failed.result.message).toMatch(/^Error: /);
+    const log = (await get(`/api/v1/sessions/${failed.id}/logs`)).body!;
+    expect(log.records.length).toBe(log.totalRecords);
+    expect(log.records[0].status).toBe("Failed");
+    const times = log.records.map((r: Json) => Date.parse(r.startTime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(Math.min(...times)).toBeGreaterThan(Date.parse(failed.creationTime));
+    expect(Math.max(...times)).toBeLessThan(Date.parse(failed.endTime));
+  });
+});
+
+describe("task sessions", () => {
+  it("belong to their session: listed under it, found by sessionIdFilter, same session type", async () => {
+    const session = (await get("/api/v1/sessions?limit=1")).body!.data[0];
+    const mine = await all(`/api/v1/sessions/${session.id}/taskSessions`);
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    for (const t of mine)
+      expect(t).toMatchObject({ sessionId: session.id, sessionType: session.sessionType, type: "Backup" });
+    const filtered = await all(`/api/v1/taskSessions?sessionIdFilter=${session.id}`);
+    expect(filtered.map((t) => t.id).sort()).toEqual(mine.map((t) => t.id).sort());
+    expect((await get(`/api/v1/taskSessions/${mine[0]!.id}`)).body).toEqual(mine[0]);
+    const log = await get(`/api/v1/taskSessions/${mine[0]!.id}/logs`);
+    expect(log.status).toBe(200);
+    expect(log.body!.records.length).toBeGreaterThan(0);
+  });
+
+  it("have their own typeFilter and order columns", async () => {
+    const tasks = await all("/api/v1/taskSessions");
+    expect((await all("/api/v1/taskSessions?typeFilter=Backup")).length).toBe(tasks.length);
+    expect((await all("/api/v1/taskSessions?typeFilter=Replica")).length).toBe(0);
+    const types = (await all("/api/v1/taskSessions?orderColumn=Type&orderAsc=true")).map((t) => t.type);
+    expect(types.length).toBe(tasks.length);
+    expect((await get("/api/v1/sessions?orderColumn=Type")).status).toBe(400);
+  });
+});
+
+describe("stop and logout", () => {
+  it("stop: 200, the session and its task sessions go Stopping, then Stopped, Failed, canceled; again is a 400", async () => {
+    const id = mock.sessions.add("SessionModel", { running: true });
+    const post = (path: string) => fetch(`${mock.url}${path}`, { method: "POST", headers: auth });
+    const stopped = await post(`/api/v1/sessions/${id}/stop`);
+    expect(stopped.status).toBe(200);
+    expect((await get(`/api/v1/sessions/${id}`)).body!.state).toBe("Stopping");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const after = (await get(`/api/v1/sessions/${id}`)).body!;
+    expect(after).toMatchObject({ state: "Stopped", result: { result: "Failed", isCanceled: true } });
+    expect(after.endTime).toEqual(expect.any(String));
+    for (const t of await all(`/api/v1/sessions/${id}/taskSessions`))
+      expect(t).toMatchObject({ state: "Stopped", result: { isCanceled: true } });
+    expect((await post(`/api/v1/sessions/${id}/stop`)).status).toBe(400);
+  });
+
+  it("logout ends the token: the next call is a 401 Error", async () => {
+    const own = { ...(await logOn(mock)).headers, ...VERSION };
+    expect((await getJson(mock, "/api/v1/sessions?limit=1", own)).status).toBe(200);
+    const out = await fetch(`${mock.url}/api/oauth2/logout`, { method: "POST", headers: own });
+    expect(out.status).toBe(200);
+    const refused = await getJson(mock, "/api/v1/sessions?limit=1", own);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ message: expect.stringContaining("log on again") });
+  });
+});
