@@ -1,11 +1,13 @@
 // The real client (@veeam-sessions/client) against the simulators, as against a real server:
 // EM's query service page by page, Azure's Offset/Limit pages, logging on again after the server
 // ended the logon session or token, and the stop flow (task polled until Finished). Enterprise
-// Manager in JSON (EM 12's PascalCase and EM 13's camelCase) and in XML.
+// Manager in JSON (EM 12's PascalCase and EM 13's camelCase) and in XML; Backup & Replication's
+// skip/limit pages, task sessions and logout.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Json } from "@veeam-sessions/spec";
 import {
   createBackupForAzureClient,
+  createBackupReplicationClient,
   createEnterpriseManagerClient,
   paginate,
   query,
@@ -279,5 +281,92 @@ describe("Backup for Microsoft Azure client", () => {
     expect(again.response.status).toBe(400);
     expect(again.error).toMatchObject({ status: 400 });
     await az.logout();
+  });
+});
+
+describe("Backup & Replication client", () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMock({
+      api: "backup-replication",
+      port: 0,
+      guard: true,
+      seed: 9,
+      sessions: 47,
+      stopMs: 200,
+      onViolation,
+    });
+    mocks.push(mock);
+  });
+  const client = () => createBackupReplicationClient({ baseUrl: mock.url, auth: { ...DEFAULT_USER } });
+  const resultOf = (s: Json) => String((s.result as Json | undefined)?.result);
+
+  it("paginate() yields every session once, newest first; with resultFilter only those", async () => {
+    const vbr = client();
+    const all = mock.sessions.list("SessionModel");
+    const seen: string[] = [];
+    let last = Infinity;
+    for await (const s of vbr.paginate("/api/v1/sessions", { pageSize: 10 })) {
+      seen.push(s.id);
+      const created = Date.parse(s.creationTime);
+      expect(created).toBeLessThanOrEqual(last);
+      last = created;
+    }
+    expect(seen.sort()).toEqual(all.map((s) => String(s.id)).sort());
+    const failed = all.filter((s) => resultOf(s) === "Failed" || resultOf(s) === "Warning").map((s) => String(s.id));
+    expect(failed.length).toBeGreaterThan(0);
+    const filtered: string[] = [];
+    for await (const s of vbr.paginate("/api/v1/sessions", {
+      query: { resultFilter: ["Failed", "Warning"], limit: 2 },
+    }))
+      filtered.push(s.id);
+    expect(filtered.sort()).toEqual(failed.sort());
+    await vbr.logout();
+  });
+
+  it("a session's task sessions page by page, each readable by id with its log", async () => {
+    const vbr = client();
+    const session = mock.sessions.list("SessionModel")[0]!;
+    const tasks = mock.sessions.list("TaskSessionModel").filter((t) => t.sessionId === session.id);
+    const seen: string[] = [];
+    for await (const t of vbr.paginate("/api/v1/sessions/{id}/taskSessions", {
+      path: { id: String(session.id) },
+      pageSize: 1,
+    })) {
+      seen.push(t.id);
+      const one = unwrap(await vbr.GET("/api/v1/taskSessions/{id}", { params: { path: { id: t.id } } }));
+      expect(one).toEqual(t);
+      const log = unwrap(await vbr.GET("/api/v1/taskSessions/{id}/logs", { params: { path: { id: t.id } } }));
+      expect(log.records?.length).toBe(log.totalRecords);
+    }
+    expect(seen.sort()).toEqual(tasks.map((t) => String(t.id)).sort());
+    await vbr.logout();
+  });
+
+  it("after the server ends the token, the next call gets a new one, once", async () => {
+    const vbr = client();
+    const one = async () => unwrap(await vbr.GET("/api/v1/sessions", { params: { query: { limit: 1 } } }));
+    await one();
+    mock.expireSessions();
+    await one();
+    expect(vbr.grants).toEqual({ password: 2, refresh: 0 });
+    await vbr.logout();
+    expect(vbr.grants.password).toBe(2);
+  });
+
+  it("stop through the client: 200; the session reads Stopping, then Stopped, Failed and canceled", async () => {
+    const vbr = client();
+    const id = mock.sessions.add("SessionModel", { running: true });
+    const stopped = await vbr.POST("/api/v1/sessions/{id}/stop", { params: { path: { id } } });
+    expect(stopped.response.status).toBe(200);
+    const read = async () => unwrap(await vbr.GET("/api/v1/sessions/{id}", { params: { path: { id } } }));
+    const done = await until(async () => {
+      const s = await read();
+      return s.state === "Stopped" ? s : undefined;
+    });
+    expect(done.result).toMatchObject({ result: "Failed", isCanceled: true });
+    const again = await vbr.POST("/api/v1/sessions/{id}/stop", { params: { path: { id } } });
+    expect(again.response.status).toBe(400);
+    await vbr.logout();
   });
 });
