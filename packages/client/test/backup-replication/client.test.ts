@@ -159,7 +159,7 @@ describe("Backup & Replication calls", () => {
     const failed = tasks.data.filter((t) => t.type !== "Antivirus" && t.result?.result === "Failed");
     expect(failed.map((t) => t.name)).toEqual(["winsrv100"]);
     const log = unwrap(await c.GET("/api/v1/taskSessions/{id}/logs", { params: { path: { id: failed[0]!.id } } }));
-    expect(log.records[0]).toMatchObject({ status: "Failed" });
+    expect(log.records?.[0]).toMatchObject({ status: "Failed" });
   });
 });
 
