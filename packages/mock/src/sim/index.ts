@@ -40,6 +40,11 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number;
   /** How long a stop takes: the session is Stopping, its task Running, for this long (default 2000 ms). */
   stopMs?: number;
+  /**
+   * Where the simulator reads the time, in ms since the epoch (default `Date.now`). A test passes
+   * its own to step through a stop or a token's expiry without waiting on the wall clock.
+   */
+  clock?: () => number;
   /** Check every answer against the contract (default: on under vitest, off otherwise). */
   guard?: boolean;
   /** Faults for resilience tests; `mock.faults` changes them later. */
@@ -105,6 +110,7 @@ export async function startSimulator(options: SimulatorStart): Promise<
   let behaviour: Behaviour | undefined;
   const validator = (options.guard ?? !!process.env.VITEST) ? await createValidator() : undefined;
   let dataset: Dataset | undefined;
+  const clock = options.clock ?? Date.now;
   const server = createSimServer({
     api: options.api,
     model,
@@ -117,6 +123,7 @@ export async function startSimulator(options: SimulatorStart): Promise<
     camelJson: options.emJsonCase === "camel" && casings.includes("camel"),
     validator,
     onExchange: options.onExchange,
+    clock,
     onViolation:
       options.onViolation ??
       ((e) =>
@@ -152,7 +159,7 @@ export async function startSimulator(options: SimulatorStart): Promise<
     const get = k.get ? model.copies(k.get)[0] : undefined;
     if (get) kindPaths.set(kind, get.template.replace(/\/\{[^}]+\}$/, "").slice(basePath.length));
   }
-  const now = options.now === undefined ? Date.now() : +options.now;
+  const now = options.now === undefined ? clock() : +options.now;
   const build = () => {
     const data = new Dataset(
       model,
@@ -206,7 +213,7 @@ export async function startSimulator(options: SimulatorStart): Promise<
         return dataset!.create(kind, {
           ...(o.running !== undefined ? { running: o.running } : {}),
           ...(o.result !== undefined ? { result: o.result } : {}),
-          created: o.created ? +o.created : Date.now(),
+          created: o.created ? +o.created : clock(),
           ...(o.members ? { overrides: o.members } : {}),
         }).id;
       },

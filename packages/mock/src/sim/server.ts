@@ -49,6 +49,8 @@ export interface SimServerOptions {
   /** Called for every contract violation the guard finds (the CLI prints them). */
   onViolation?: ((exchange: Exchange) => void) | undefined;
   base: () => string;
+  /** The time, ms since the epoch (default `Date.now`). */
+  clock?: () => number;
 }
 
 const GUARD_CACHE = 4096;
@@ -105,7 +107,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       return;
     }
     if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
-    const now = Date.now();
+    const now = (o.clock ?? Date.now)();
     const url = new URL(req.url ?? "/", "http://sim");
     const method = (req.method ?? "GET").toUpperCase();
     const found = model.match(method === "HEAD" ? "GET" : method, url.pathname);

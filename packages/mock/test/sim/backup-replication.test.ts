@@ -13,6 +13,8 @@ const VERSION = { "x-api-version": "1.3-rev1" };
 let mock: MockServer;
 let auth: Record<string, string>;
 const violations: string[] = [];
+// The simulator's time: it moves only when a test moves it, so a stop is Stopping until then.
+let time = NOW + 60_000;
 
 beforeAll(async () => {
   mock = await startMock({
@@ -22,6 +24,7 @@ beforeAll(async () => {
     sessions: 80,
     now: NOW,
     stopMs: 40,
+    clock: () => time,
     guard: true,
     onViolation: (e) => violations.push(`${e.method} ${e.url}`),
   });
@@ -132,7 +135,9 @@ describe("stop and logout", () => {
     const stopped = await post(`/api/v1/sessions/${id}/stop`);
     expect(stopped.status).toBe(200);
     expect((await get(`/api/v1/sessions/${id}`)).body!.state).toBe("Stopping");
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    time += 39;
+    expect((await get(`/api/v1/sessions/${id}`)).body!.state).toBe("Stopping");
+    time += 1;
     const after = (await get(`/api/v1/sessions/${id}`)).body!;
     expect(after).toMatchObject({ state: "Stopped", result: { result: "Failed", isCanceled: true } });
     expect(after.endTime).toEqual(expect.any(String));

@@ -9,9 +9,18 @@ let mock: MockServer;
 let headers: Record<string, string>;
 let id: string;
 const KIND = "BackupJobSession";
+// The simulator's time moves only when the test moves it.
+let time = Date.parse("2026-11-29T12:00:00Z");
 
 beforeAll(async () => {
-  mock = await startMock({ api: "enterprise-manager", engine: "sim", port: 0, sessions: 20, stopMs: 1500 });
+  mock = await startMock({
+    api: "enterprise-manager",
+    engine: "sim",
+    port: 0,
+    sessions: 20,
+    stopMs: 1500,
+    clock: () => time,
+  });
   headers = (await logOn(mock)).headers;
   const finished = mock.sessions.list(KIND).find((b) => b.EndTimeUTC !== undefined)!;
   id = String(finished.Href).split("?")[0]!.split("/").pop()!;
@@ -57,7 +66,7 @@ describe("a record's encoded answer follows the record", () => {
     const stop = await fetch(`${mock.url}/backupSessions/${running}?action=stop`, { method: "POST", headers });
     expect(stop.status).toBeLessThan(300);
     expect(await states()).toEqual(["Stopping", "Stopping"]);
-    await new Promise((r) => setTimeout(r, 1700));
+    time += 1500;
     expect(await states()).toEqual(["Stopped", "Stopped"]);
   });
 });

@@ -10,6 +10,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
 let mock: MockServer;
+let time = NOW + 60_000;
 let auth: Record<string, string>;
 const violations: string[] = [];
 
@@ -20,8 +21,9 @@ beforeAll(async () => {
     seed: 7,
     sessions: 120,
     now: NOW,
-    // Long enough that the state right after the stop is still Stopping on a busy machine.
     stopMs: 1500,
+    // The simulator's time moves only when a test moves it: a stop is Stopping until then.
+    clock: () => time,
     guard: true,
     onViolation: (e) => violations.push(`${e.method} ${e.url}`),
   });
@@ -283,13 +285,12 @@ describe("stopping a session", () => {
     const task = (await r.json()) as Json;
     expect(task).toMatchObject({ Type: "Task", State: "Running", Operation: "StopJobSession" });
     expect((await get(`/backupSessions/${id}?format=Entity`)).body).toMatchObject({ State: "Stopping" });
-    let state = task.State as string;
-    let polled: Json = task;
-    while (state !== "Finished") {
-      await new Promise((r) => setTimeout(r, 50));
-      polled = (await get(`/tasks/${task.TaskId}`)).body!;
-      state = polled.State as string;
-    }
+    time += 1499;
+    expect((await get(`/tasks/${task.TaskId}`)).body).toMatchObject({ State: "Running" });
+    expect((await get(`/backupSessions/${id}?format=Entity`)).body).toMatchObject({ State: "Stopping" });
+    time += 1;
+    const polled = (await get(`/tasks/${task.TaskId}`)).body!;
+    expect(polled.State).toBe("Finished");
     expect(polled.Result).toMatchObject({ Success: true });
     const stopped = (await get(`/backupSessions/${id}?format=Entity`)).body!;
     expect(stopped).toMatchObject({ State: "Stopped", Result: "Failed", Progress: 100 });
