@@ -31,10 +31,9 @@ describe("timeoutMs", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"Refs": ['); // and never more
     };
-    const started = Date.now();
+    // The body never ends: without the timeout this would hang until the test's own timeout.
     const error = await rejection(em({ timeoutMs: 300 }).GET("/replicaSessions"));
     expect(error.kind).toBe("timeout");
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("no headers at all: kind timeout", async () => {
@@ -88,11 +87,10 @@ describe("a caller's abort while credentials are pending", () => {
     const mine = rejection(c.GET("/replicaSessions", { signal: controller.signal }));
     const theirs = c.GET("/replicaSessions");
     while (!answer) await new Promise((r) => setTimeout(r, 10));
-    const t0 = Date.now();
     controller.abort();
+    // The logon answers only after this: a rejection that waited for it would never come.
     const error = await mine;
     expect(error.kind).toBe("aborted");
-    expect(Date.now() - t0).toBeLessThan(1000);
     answer();
     expect((await theirs).data).toEqual({ Refs: [] });
   });
