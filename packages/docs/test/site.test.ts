@@ -161,7 +161,7 @@ describe("docs site in Chromium", () => {
             await reference.evaluate((h) => (window.location.hash = h), hash);
             await reference
               .locator(`[id="${hash.slice(2)}"]`)
-              .waitFor({ timeout: 30_000 })
+              .waitFor() // the page's default timeout (60 s, support/browser.ts): a guard, not a speed check
               .catch(() => unresolved.push(`${pageUrl}${hash}`));
           }
         } finally {
