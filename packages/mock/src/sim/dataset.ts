@@ -141,6 +141,8 @@ export class Dataset {
       running?: boolean;
       result?: string;
       parent?: SimRecord;
+      /** The latest it may end (a task session ends by the time its session does). */
+      until?: number;
       job?: string;
       overrides?: Json;
     } = {},
@@ -205,7 +207,7 @@ export class Dataset {
     const record: SimRecord = { kind, id, body, children: [], version: 0 };
     if (options.parent) record.parent = options.parent;
     if (running) this.phase(record, "running", Math.max(created, this.options.now));
-    else this.finish(record, result, Math.min(ended, options.parent?.stopAt ?? ended));
+    else this.finish(record, result, Math.min(ended, options.until ?? ended, options.parent?.stopAt ?? ended));
     // Links: the template's, pointing at this mock, this record and its job.
     this.relink(body, rename);
     Object.assign(body, options.overrides ?? {});
@@ -218,10 +220,12 @@ export class Dataset {
       for (let i = 0; i < n; i++) {
         const childResult = i === 0 ? result : r.weighted({ [result]: 1, [Object.keys(this.profile.results)[0]!]: 3 });
         this.create(childKind, {
-          created: created + r.int(5, 60) * 1000,
+          // Starts within its session (a few seconds in) and, once done, ends by the session's end.
+          created: created + Math.min(r.int(5, 60) * 1000, durationMs / 2),
           running,
           result: childResult,
           parent: record,
+          ...(running ? {} : { until: ended }),
           ...(jobName ? { job: jobName } : {}),
         });
       }

@@ -118,6 +118,16 @@ describe("task sessions", () => {
     expect(log.body!.records.length).toBeGreaterThan(0);
   });
 
+  it("run within their session: start after it, end by its end", async () => {
+    const sessions = (await all("/api/v1/sessions")).filter((s) => s.endTime);
+    expect(sessions.length).toBeGreaterThan(10);
+    for (const session of sessions)
+      for (const t of await all(`/api/v1/sessions/${session.id}/taskSessions`)) {
+        expect(Date.parse(t.creationTime)).toBeGreaterThanOrEqual(Date.parse(session.creationTime));
+        expect(Date.parse(t.endTime), `${t.id} of ${session.id}`).toBeLessThanOrEqual(Date.parse(session.endTime));
+      }
+  });
+
   it("have their own typeFilter and order columns", async () => {
     const tasks = await all("/api/v1/taskSessions");
     expect((await all("/api/v1/taskSessions?typeFilter=Backup")).length).toBe(tasks.length);
