@@ -333,9 +333,7 @@ async function main(argv: string[]): Promise<number> {
       const auth = findApi(s.api)?.auth;
       const extra = auth?.kind.startsWith("oauth2") && auth.tokenPath ? `  (token: ${s.origin}${auth.tokenPath})` : "";
       const what =
-        s.engine === "sim"
-          ? `simulator, ${s.sessions.kinds.reduce((n, k) => n + s.sessions.list(k).length, 0)} sessions`
-          : `Prism ${PRISM_VERSION}${values.dynamic ? ", dynamic JSON" : ""}`;
+        s.engine === "sim" ? simulated(s) : `Prism ${PRISM_VERSION}${values.dynamic ? ", dynamic JSON" : ""}`;
       console.log(`  ${API_TITLES[s.api].padEnd(width)}  ${s.url}${extra}  (${what})`);
     }
     if (servers.some((s) => s.engine === "sim")) {
@@ -385,3 +383,16 @@ main(argv[0] === "--" ? argv.slice(1) : argv).then(
     process.exitCode = usage ? 2 : 1;
   },
 );
+
+/** `simulator, 300 sessions, 748 task sessions`: sessions as --sessions counts them, then their children. */
+function simulated(mock: MockServer): string {
+  const kinds = (findApi(mock.api)?.simulator?.kinds ?? {}) as Record<string, { parent?: unknown }>;
+  let sessions = 0;
+  let tasks = 0;
+  for (const kind of mock.sessions.kinds) {
+    const n = mock.sessions.list(kind).length;
+    if (kinds[kind]?.parent) tasks += n;
+    else sessions += n;
+  }
+  return `simulator, ${sessions} sessions${tasks ? `, ${tasks} task sessions` : ""}`;
+}
