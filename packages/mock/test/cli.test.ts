@@ -114,12 +114,10 @@ describe("veeam-mock, the simulator (default engine)", () => {
       "--latency",
       "5",
     ]);
-    const em = // --sessions counts sessions; their task sessions are counted apart.
-    (
-      await r.waitFor(
-        /Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api) +\(simulator, 20 sessions, \d+ task sessions\)/,
-      )
-    )[1]!;
+    // --sessions counts sessions; their task sessions are counted apart.
+    const banner =
+      /Enterprise Manager\s+(http:\/\/127\.0\.0\.1:\d+\/api) +\(simulator, 20 sessions, \d+ task sessions\)/;
+    const em = (await r.waitFor(banner))[1]!;
     await r.waitFor(/Log on as ops\./);
     const refused = await fetch(`${em}/sessionMngr/?v=latest`, {
       method: "POST",
