@@ -57,6 +57,42 @@ function send(
   res.writeHead(status, { "content-type": `${mediaType}; charset=utf-8`, ...headers }).end(text);
 }
 
+/**
+ * The token side of a fake OAuth2 server (Azure's and VBR's): grants counted by type, token pairs
+ * issued, refresh tokens spent once, access tokens checked and revoked. The wire (field names,
+ * grant spellings, error bodies) stays with each fake.
+ */
+function oauthTokens(prefix: string, signature: string) {
+  const access = new Set<string>();
+  const refresh = new Set<string>();
+  const grants = { password: 0, refresh: 0 };
+  let counter = 0;
+  return {
+    grants,
+    /** A token pair for a grant that passed. */
+    issue(grant: keyof typeof grants): { access: string; refresh: string } {
+      grants[grant]++;
+      const pair = {
+        access: `${prefix}access-${++counter}-${signature}`,
+        refresh: `${prefix}refresh-${counter}-r3fr3sh`,
+      };
+      access.add(pair.access);
+      refresh.add(pair.refresh);
+      return pair;
+    },
+    /** Spends a refresh token: false when it was never issued, is spent or was revoked. */
+    spend: (token: string | null) => refresh.delete(token ?? ""),
+    /** The request's bearer token when it is a live access token. */
+    bearer(req: IncomingMessage): string | undefined {
+      const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+      return access.has(token) ? token : undefined;
+    },
+    revoke: (token: string) => access.delete(token),
+    revokeAccess: () => access.clear(),
+    revokeRefresh: () => refresh.clear(),
+  };
+}
+
 export const EM_USER = "TECH\\svc-monitoring";
 export const EM_PASSWORD = "Pa55-w0rd!secret";
 
@@ -161,49 +197,43 @@ export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> 
     status,
     errorCode: title.replace(/\s/g, ""),
   });
+  const tokens = oauthTokens("", "eyJhbGciOiJIUzI1NiJ9");
   const state = {
-    grants: { password: 0, refresh: 0 },
     sessions: Array.from({ length: sessionCount }, (_, i) => ({
       ...seed,
       id: String(100 + i),
       status: i % 5 === 0 ? "Error" : "Success",
     })) as Array<Record<string, unknown>>,
     expiresIn: 3600,
-    access: new Set<string>(),
-    refresh: new Set<string>(),
     override: undefined as Override | undefined,
   };
-  let counter = 0;
   const handle = await listen(async (req, res, body) => {
     if (state.override && (await state.override(req, res, body))) return;
     const url = new URL(req.url!, "http://x");
     if (url.pathname === "/api/oauth2/token" && req.method === "POST") {
       const form = new URLSearchParams(body);
+      let pair;
       if (form.get("grant_type") === "Password") {
         if (form.get("Username") !== AZ_USER || form.get("Password") !== AZ_PASSWORD)
           return send(res, 400, "application/problem+json", problem(400, "Invalid grant"));
-        state.grants.password++;
+        pair = tokens.issue("password");
       } else if (form.get("grant_type") === "Refresh_token") {
-        if (!state.refresh.delete(form.get("refresh_token") ?? ""))
+        if (!tokens.spend(form.get("refresh_token")))
           return send(res, 400, "application/problem+json", problem(400, "Invalid refresh token"));
-        state.grants.refresh++;
+        pair = tokens.issue("refresh");
       } else return send(res, 400, "application/problem+json", problem(400, "Unsupported grant"));
-      const access = `access-${++counter}-eyJhbGciOiJIUzI1NiJ9`;
-      const refresh = `refresh-${counter}-r3fr3sh`;
-      state.access.add(access);
-      state.refresh.add(refresh);
       return send(res, 200, "application/json", {
-        access_token: access,
-        refresh_token: refresh,
+        access_token: pair.access,
+        refresh_token: pair.refresh,
         token_type: "bearer",
         expires_in: state.expiresIn,
       });
     }
-    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    if (!state.access.has(token))
+    const token = tokens.bearer(req);
+    if (!token)
       return send(res, 401, "application/problem+json", problem(401, "Unauthorized"), { "www-authenticate": "Bearer" });
     if (url.pathname === "/api/oauth2/token" && req.method === "DELETE") {
-      state.access.delete(token);
+      tokens.revoke(token);
       res.writeHead(204).end();
       return;
     }
@@ -232,11 +262,11 @@ export async function startBackupForAzure(sessionCount = 0): Promise<FakeAzure> 
     return send(res, 200, "application/json", session);
   });
   return Object.defineProperties(handle, {
-    grants: { get: () => state.grants },
+    grants: { value: tokens.grants },
     sessions: { value: state.sessions },
     expiresIn: { get: () => state.expiresIn, set: (v: number) => (state.expiresIn = v) },
-    revokeAccess: { value: () => state.access.clear() },
-    revokeRefresh: { value: () => state.refresh.clear() },
+    revokeAccess: { value: tokens.revokeAccess },
+    revokeRefresh: { value: tokens.revokeRefresh },
     override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
   }) as FakeAzure;
 }
@@ -263,8 +293,8 @@ export async function startBackupReplication(sessionCount = 0): Promise<FakeBack
   const doc = loadSpec("backup-replication");
   const first = (example(doc, "SessionsResult") as { data: Array<Record<string, unknown>> }).data[0]!;
   const error = (errorCode: string, message: string, resourceId?: string) => ({ errorCode, message, resourceId });
+  const tokens = oauthTokens("vbr-", "eyJhbGciOiJSUzUxMiJ9");
   const state = {
-    grants: { password: 0, refresh: 0 },
     sessions: Array.from({ length: sessionCount }, (_, i) => ({
       ...first,
       id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
@@ -272,11 +302,8 @@ export async function startBackupReplication(sessionCount = 0): Promise<FakeBack
       result: { result: i % 5 === 0 ? "Failed" : "Success", message: "", isCanceled: false },
     })) as Array<Record<string, unknown>>,
     expiresIn: 900,
-    access: new Set<string>(),
-    refresh: new Set<string>(),
     override: undefined as Override | undefined,
   };
-  let counter = 0;
   const handle = await listen(async (req, res, body) => {
     if (state.override && (await state.override(req, res, body))) return;
     const url = new URL(req.url!, "http://x");
@@ -284,33 +311,30 @@ export async function startBackupReplication(sessionCount = 0): Promise<FakeBack
       return send(res, 400, "application/json", error("UnexpectedContent", "The x-api-version header is missing."));
     if (url.pathname === "/api/oauth2/token" && req.method === "POST") {
       const form = new URLSearchParams(body);
+      let pair;
       if (form.get("grant_type") === "password") {
         if (form.get("username") !== VBR_USER || form.get("password") !== VBR_PASSWORD)
           return send(res, 401, "application/json", error("AccessDenied", "Invalid user name or password."));
-        state.grants.password++;
+        pair = tokens.issue("password");
       } else if (form.get("grant_type") === "refresh_token") {
-        if (!state.refresh.delete(form.get("refresh_token") ?? ""))
+        if (!tokens.spend(form.get("refresh_token")))
           return send(res, 400, "application/json", error("InvalidToken", "The refresh token is invalid."));
-        state.grants.refresh++;
+        pair = tokens.issue("refresh");
       } else return send(res, 400, "application/json", error("UnexpectedContent", "Unsupported grant type."));
-      const access = `vbr-access-${++counter}-eyJhbGciOiJSUzUxMiJ9`;
-      const refresh = `vbr-refresh-${counter}-r3fr3sh`;
-      state.access.add(access);
-      state.refresh.add(refresh);
       return send(res, 200, "application/json", {
-        access_token: access,
+        access_token: pair.access,
         token_type: "bearer",
-        refresh_token: refresh,
+        refresh_token: pair.refresh,
         expires_in: state.expiresIn,
         ".issued": "2026-11-29T10:00:00",
         ".expires": "2026-11-29T10:15:00",
       });
     }
-    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    if (!state.access.has(token))
+    const token = tokens.bearer(req);
+    if (!token)
       return send(res, 401, "application/json", error("ExpiredToken", "Unauthorized. The access token expired."));
     if (url.pathname === "/api/oauth2/logout" && req.method === "POST") {
-      state.access.delete(token);
+      tokens.revoke(token);
       return send(res, 200, "application/json", {});
     }
     if (url.pathname === "/api/v1/sessions" && req.method === "GET") {
@@ -342,11 +366,11 @@ export async function startBackupReplication(sessionCount = 0): Promise<FakeBack
     return send(res, 200, "application/json", example(doc, "TaskSessionModelFailed"));
   });
   return Object.defineProperties(handle, {
-    grants: { get: () => state.grants },
+    grants: { value: tokens.grants },
     sessions: { value: state.sessions },
     expiresIn: { get: () => state.expiresIn, set: (v: number) => (state.expiresIn = v) },
-    revokeAccess: { value: () => state.access.clear() },
-    revokeRefresh: { value: () => state.refresh.clear() },
+    revokeAccess: { value: tokens.revokeAccess },
+    revokeRefresh: { value: tokens.revokeRefresh },
     override: { get: () => state.override, set: (fn: Override | undefined) => (state.override = fn) },
   }) as FakeBackupReplication;
 }
