@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createClient } from "@hey-api/openapi-ts";
-import { startMock, type Exchange, type MockServer } from "@veeam-sessions/mock";
+import { DEFAULT_USER, startMock, type Exchange, type MockServer } from "@veeam-sessions/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./support/spec.js";
 
@@ -82,7 +82,8 @@ describe.skipIf(!reference)(
     it("token: Login_Authenticate with Veeam's v8.1 form fields → 200 and an access token", async () => {
       const { data, response } = await call("loginAuthenticate")({
         client,
-        body: { grant_type: "Password", username: "admin", password: "secret-pw" },
+        // The simulator's user (veeam / mockpass): it refuses any other, as a real server would.
+        body: { grant_type: "Password", username: DEFAULT_USER.username, password: DEFAULT_USER.password },
       });
       expect(response.status).toBe(200);
       expect(exchanges.at(-1)).toMatchObject({ method: "POST", url: "/api/oauth2/token", status: 200, violations: [] });
@@ -123,10 +124,19 @@ describe.skipIf(!reference)(
       expect(exchanges.at(-1)).toMatchObject({ url: `/api/v8.1/jobSessions/${sessionId}/log`, status: 200 });
     });
 
-    it("stop: JobSessions_StopJob → 204, as v8.1 answers", async () => {
-      const { response } = await call("jobSessionsStopJob")({ client, auth, path: { sessionId } });
+    it("stop: JobSessions_StopJob on a running session → 204, as v8.1 answers", async () => {
+      // Only a running session can be stopped (a finished one answers 400, as the server does).
+      const { data } = await call("jobSessionsGetJobSessions")({ client, auth, query: { Status: ["Running"] } });
+      const running = (data as { results: { id: string; status: string }[] }).results[0];
+      expect(running?.status).toBe("Running");
+      const { response } = await call("jobSessionsStopJob")({ client, auth, path: { sessionId: running!.id } });
       expect(response.status).toBe(204);
-      expect(exchanges.at(-1)).toMatchObject({ url: `/api/v8.1/jobSessions/${sessionId}/stop`, status: 204 });
+      expect(exchanges.at(-1)).toMatchObject({ url: `/api/v8.1/jobSessions/${running!.id}/stop`, status: 204 });
+    });
+
+    it("stop: JobSessions_StopJob on a finished session → 400", async () => {
+      const { response } = await call("jobSessionsStopJob")({ client, auth, path: { sessionId } });
+      expect(response.status).toBe(400);
     });
 
     it("without the token the mock answers 401, as the server would", async () => {
