@@ -197,8 +197,10 @@ export async function startProxy(options: ProxyOptions): Promise<MockServer> {
   const { target, vars } = splitUpstream(source, options.upstream);
   const { doc, basePath } = rebase(source, vars);
   options = { ...options, api: known(options.api) };
-  const env: NodeJS.ProcessEnv = options.insecure ? { NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_NO_WARNINGS: "1" } : {};
-  return start(options, "proxy", doc, basePath, [target, ...(options.errors ? ["--errors"] : [])], env, false);
+  // Prism forwards to the front's relay, which sends the request upstream as the caller sent it
+  // (front.ts); the relay, not Prism, speaks TLS to the upstream and honours --insecure.
+  const upstream = { target, insecure: options.insecure === true };
+  return start(options, "proxy", doc, basePath, options.errors ? ["--errors"] : [], {}, false, "pascal", upstream);
 }
 
 /** The slug for a slug or alias; an unknown name is an error naming the known ones. */
@@ -224,6 +226,8 @@ async function start(
   env: NodeJS.ProcessEnv,
   dynamic: boolean,
   emJsonCase: "pascal" | "camel" = "pascal",
+  /** Proxy mode: the upstream (origin and gateway prefix) the front's relay sends requests to. */
+  upstream?: { target: string; insecure: boolean },
 ): Promise<MockServer> {
   const started = performance.now();
   const { api } = options;
@@ -243,6 +247,7 @@ async function start(
     onExchange: options.onExchange,
     prismExited: () => prism?.trouble ?? prism?.current.exited,
     doc,
+    upstream,
   });
   // Bind first: a port in use fails at once, before Prism takes its second to start.
   await new Promise<void>((resolve, reject) => {
@@ -270,6 +275,7 @@ async function start(
       front.agent.destroy();
     });
   try {
+    if (front.relay) extra = [await front.relay(), ...extra];
     prism = await supervise(
       () =>
         startPrism({
