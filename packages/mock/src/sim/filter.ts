@@ -1,5 +1,6 @@
 // Enterprise Manager's query service: the `filter=`, `sortAsc=` and `sortDesc=` parameters, as the
-// simulator engine evaluates them over its records. Pure: no I/O, no state.
+// simulator engine evaluates them over its records; and the `*` wildcards of Backup &
+// Replication's `nameFilter` (compileWildcard, at the end). Pure: no I/O, no state.
 //
 // Authority: Veeam's EM REST reference (v13), pages docs/em_rest/*.md of comnam90/veeam-docs-vbr-dump.
 // Each decision below names the page it follows; where the reference is silent, the comment says so
@@ -566,4 +567,95 @@ function fieldList(fields: readonly FieldSpec[]): string {
 /** Input echoed into a message, cut short: a message stays readable whatever the filter. */
 function clip(s: string): string {
   return s.length > 64 ? `${s.slice(0, 61)}...` : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wildcards: Backup & Replication's `nameFilter` (profile filter op `like`).
+
+/**
+ * A `*` wildcard pattern as a test of text: `*` stands for any run of characters (none too),
+ * every other character for itself (`.`, `(`, `\` … are plain characters), compared without
+ * regard to case. Compiled once per request, then tested against each record.
+ *
+ * No RegExp: a pattern of stars became `.*.*.*…`, and a backtracking engine tries every way of
+ * sharing a name among them, so `nameFilter=**********!` held the event loop (every API of the
+ * process) for half a minute. Here a test is linear in the lengths of the pattern and the text:
+ * the pattern is its literal pieces between stars; the first must start the text, the last end
+ * it, and each one between is found at its leftmost place after the one before (KMP, which never
+ * steps back in the text). Leftmost is always right: a piece found earlier leaves more room for
+ * the pieces after it.
+ */
+export function compileWildcard(pattern: string): (text: string) => boolean {
+  const pieces = foldCase(pattern).split("*");
+  if (pieces.length === 1) {
+    const exact = pieces[0]!;
+    return (text) => text.length === exact.length && foldCase(text) === exact;
+  }
+  const head = pieces[0]!;
+  const tail = pieces[pieces.length - 1]!;
+  const middle = pieces
+    .slice(1, -1)
+    .filter((p) => p !== "")
+    .map((p) => ({ p, fail: failureTable(p) }));
+  const least = head.length + tail.length + middle.reduce((n, m) => n + m.p.length, 0);
+  return (raw) => {
+    if (raw.length < least) return false;
+    const text = foldCase(raw);
+    if (!text.startsWith(head) || !text.endsWith(tail)) return false;
+    let at = head.length;
+    const end = text.length - tail.length;
+    for (const { p, fail } of middle) {
+      const found = indexOfKmp(text, p, fail, at, end);
+      if (found < 0) return false;
+      at = found + p.length;
+    }
+    return true;
+  };
+}
+
+/**
+ * Text with each UTF-16 unit folded as a RegExp with the `i` flag (and no `u`) folds it
+ * (ECMA-262, Canonicalize): to its upper case when that is one unit, except that a non-ASCII
+ * unit never folds to an ASCII one (`ſ` is not `S`). So the wildcard matches what the RegExp
+ * it replaces matched, and the length never changes (`ß` stays `ß`, not `SS`).
+ */
+export function foldCase(s: string): string {
+  let out = "";
+  const units: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) units.push(c >= 97 && c <= 122 ? c - 32 : c);
+    else {
+      const upper = String.fromCharCode(c).toUpperCase();
+      const u = upper.charCodeAt(0);
+      units.push(upper.length === 1 && u >= 128 ? u : c);
+    }
+    // In slices: String.fromCharCode takes its units as arguments, and arguments are limited.
+    if (units.length === 8192) {
+      out += String.fromCharCode(...units);
+      units.length = 0;
+    }
+  }
+  return out + String.fromCharCode(...units);
+}
+
+/** KMP's failure table: for each prefix of `p`, the length of its longest proper prefix that is also its suffix. */
+function failureTable(p: string): Int32Array {
+  const fail = new Int32Array(p.length);
+  for (let i = 1, k = 0; i < p.length; i++) {
+    while (k > 0 && p[i] !== p[k]) k = fail[k - 1]!;
+    if (p[i] === p[k]) k++;
+    fail[i] = k;
+  }
+  return fail;
+}
+
+/** Where `p` (non-empty) first occurs wholly inside `text[from, end)`, or -1, never stepping back in the text. */
+function indexOfKmp(text: string, p: string, fail: Int32Array, from: number, end: number): number {
+  for (let i = from, k = 0; i < end; i++) {
+    while (k > 0 && text[i] !== p[k]) k = fail[k - 1]!;
+    if (text[i] === p[k]) k++;
+    if (k === p.length) return i - p.length + 1;
+  }
+  return -1;
 }
