@@ -15,7 +15,7 @@ import { text, type SimOperation, type SpecModel } from "./model.js";
 import { rebaseUrls } from "./urls.js";
 import type { LogProfile, SimulatorProfile } from "./profile.js";
 import { getMember, setMember } from "./members.js";
-import type { Random } from "./random.js";
+import { credentials, type Random } from "./random.js";
 
 export interface Reply {
   status: number;
@@ -82,7 +82,11 @@ export interface BehaviourOptions {
   model: SpecModel;
   profile: SimulatorProfile;
   data: Dataset;
-  random: Random;
+  /**
+   * Not read any more: credentials come from node:crypto (`credentials` in random.ts) and the
+   * dataset has its own seeded PRNG. Still accepted, so a caller passing it keeps compiling.
+   */
+  random?: Random;
   users: AuthUser[];
   sessionTtlMs: number;
   tokenTtlSeconds: number;
@@ -168,8 +172,8 @@ export class Behaviour {
       colon < 0 ? "" : decoded.slice(colon + 1),
     );
     const a = this.o.profile.auth!;
-    const id = this.o.random.guid();
-    const token = this.o.random.token(16);
+    const id = credentials.guid();
+    const token = credentials.token(16);
     const template = this.example(call.op, "json");
     const oldId =
       typeof template[a.sessionId ?? "SessionId"] === "string" ? String(template[a.sessionId ?? "SessionId"]) : "";
@@ -232,8 +236,8 @@ export class Behaviour {
       user = owner;
     } else
       throw new SimError(400, `Unsupported grant_type "${field("grant_type") ?? ""}": use password or refresh_token.`);
-    const token = this.o.random.token(32).replace(/[+/=]/g, "");
-    const refresh = this.o.random.token(16).replace(/[+/=]/g, "");
+    const token = credentials.token(32).replace(/[+/=]/g, "");
+    const refresh = credentials.token(16).replace(/[+/=]/g, "");
     const ttl = this.o.tokenTtlSeconds;
     const body = this.example(call.op, "json");
     Object.assign(body, {
@@ -247,7 +251,7 @@ export class Behaviour {
     });
     this.principals.set(token, {
       user,
-      id: token.slice(0, 8),
+      id: credentials.guid(),
       token,
       lastUsed: call.now,
       expiresAt: call.now + ttl * 1000,

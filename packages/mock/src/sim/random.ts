@@ -1,4 +1,7 @@
 // A small seeded PRNG (mulberry32): the same seed gives the same dataset on every machine.
+// Credentials are not drawn from it (`credentials`, below).
+import { randomBytes, randomUUID } from "node:crypto";
+
 export interface Random {
   /** A float in [0, 1). */
   next: () => number;
@@ -46,3 +49,16 @@ export function createRandom(seed: number): Random {
     },
   };
 }
+
+/**
+ * Secrets and ids a client is given (logon session ids, session tokens, access and refresh
+ * tokens): from node:crypto, never from the seeded PRNG above. A seed fixes the dataset, so
+ * credentials drawn from it would repeat from one run to the next and between the APIs: anyone
+ * who knows the seed, or has seen one run, would know the next run's first token.
+ */
+export const credentials = {
+  /** A version 4 GUID (lowercase), as EM writes a logon session's `SessionId`. */
+  guid: (): string => randomUUID(),
+  /** `bytes` random bytes as base64 (an opaque token). */
+  token: (bytes = 16): string => randomBytes(bytes).toString("base64"),
+};
