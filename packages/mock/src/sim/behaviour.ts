@@ -99,17 +99,124 @@ export interface BehaviourOptions {
 /** How far apart the log entries of a running session are written. */
 const LOG_STEP_MS = 30_000;
 
+/**
+ * Live logon sessions (or access tokens) one user may hold, and live refresh tokens: past it,
+ * the user's oldest one ends (least recently used for EM's idle sessions, first issued for
+ * tokens). Without a bound a client that logs on for every call and never logs off (20 000
+ * logons held 180 MB) grows the mock without end; no real client holds anywhere near this many
+ * at once. Per user, so one user's logons never end another's. README, "Robustness and security".
+ */
+export const MAX_CREDENTIALS_PER_USER = 1000;
+
+/** How long a refresh token can be exchanged: 14 days, as both servers document (TokenModel, TokenResponse). */
+const REFRESH_TTL_MS = 14 * 24 * 3600_000;
+
+interface RefreshToken {
+  user: string;
+  expiresAt: number;
+}
+
+/**
+ * Live credentials by their secret, in the order they expire: every item of a store has the same
+ * lifetime (the session TTL after its last use, or a fixed one from its issue), so the one first
+ * in the map (oldest issued, or least recently used: `touch` moves a used one to the back) is the
+ * first to expire. Expired ones are dropped from the front as time passes (`purge`, a step per
+ * dropped item, so amortised constant time per request) and are never returned, even before that
+ * (so a test clock that steps back costs at most a late purge, never a wrong answer).
+ */
+export class CredentialStore<T extends { user: string }> {
+  private readonly items = new Map<string, T>();
+  /** The same items, each user's apart and in the same order: for the per-user bound and listing. */
+  private readonly byUser = new Map<string, Map<string, T>>();
+
+  constructor(
+    private readonly expired: (item: T, now: number) => boolean,
+    private readonly limit = MAX_CREDENTIALS_PER_USER,
+  ) {}
+
+  /** Items held, expired ones not yet purged included (tests check the bound with it). */
+  get size(): number {
+    return this.items.size;
+  }
+
+  /** The live item under `key` (an expired one is dropped). */
+  get(key: string, now: number): T | undefined {
+    const item = this.items.get(key);
+    if (item && this.expired(item, now)) {
+      this.delete(key);
+      return undefined;
+    }
+    return item;
+  }
+
+  /** Moves an item to the back: just used, it is now the last to expire (an idle timeout). */
+  touch(key: string): void {
+    const item = this.items.get(key);
+    if (!item) return;
+    this.items.delete(key);
+    this.items.set(key, item);
+    const mine = this.byUser.get(item.user);
+    mine?.delete(key);
+    mine?.set(key, item);
+  }
+
+  /** Adds an item; past the user's bound, their oldest one ends. */
+  add(key: string, item: T, now: number): void {
+    this.purge(now);
+    this.items.set(key, item);
+    let mine = this.byUser.get(item.user);
+    if (!mine) this.byUser.set(item.user, (mine = new Map<string, T>()));
+    mine.set(key, item);
+    for (const oldest of mine.keys()) {
+      if (mine.size <= this.limit) break;
+      this.delete(oldest);
+    }
+  }
+
+  delete(key: string): boolean {
+    const item = this.items.get(key);
+    if (!item) return false;
+    this.items.delete(key);
+    const mine = this.byUser.get(item.user);
+    mine?.delete(key);
+    if (mine?.size === 0) this.byUser.delete(item.user);
+    return true;
+  }
+
+  /** Drops the expired items at the front; stops at the first live one. */
+  purge(now: number): void {
+    for (const [key, item] of this.items) {
+      if (!this.expired(item, now)) break;
+      this.delete(key);
+    }
+  }
+
+  /** A user's live items, oldest first. */
+  of(user: string, now: number): T[] {
+    return [...(this.byUser.get(user)?.values() ?? [])].filter((item) => !this.expired(item, now));
+  }
+
+  clear(): void {
+    this.items.clear();
+    this.byUser.clear();
+  }
+}
+
 const first = (query: Map<string, string[]>, name: string) => query.get(name.toLowerCase())?.[0];
 
 export class Behaviour {
   readonly handlers = new Map<string, (call: Call) => Reply>();
   /** Logon sessions or access tokens, by token. */
-  readonly principals = new Map<string, Principal>();
-  private readonly refreshTokens = new Map<string, string>();
+  readonly principals = new CredentialStore<Principal>((p, now) =>
+    p.expiresAt !== undefined ? now >= p.expiresAt : now - p.lastUsed > this.o.sessionTtlMs,
+  );
+  /** Refresh tokens not yet exchanged, by token. */
+  readonly refreshTokens = new CredentialStore<RefreshToken>((r, now) => now >= r.expiresAt);
   private readonly tasks = new Map<string, TaskRecord>();
   private taskCounter = 0;
   private readonly pending = new Set<SimRecord>();
   private readonly fieldsCache = new Map<string, FieldSpec[]>();
+  private readonly logonTemplates = new Map<SimOperation, { text: string; oldId: string }>();
 
   constructor(readonly o: BehaviourOptions) {
     const p = o.profile;
@@ -125,7 +232,7 @@ export class Behaviour {
     if (a.logon) this.handlers.set(a.logon, (c) => this.logon(c));
     if (a.logoff) this.handlers.set(a.logoff, (c) => this.logoff(c));
     if (a.get) this.handlers.set(a.get, (c) => this.logonSession(c));
-    if (a.list) this.handlers.set(a.list, () => this.logonSessions());
+    if (a.list) this.handlers.set(a.list, (c) => this.logonSessions(c));
     if (a.token) this.handlers.set(a.token, (c) => this.token(c));
     if (a.revoke) this.handlers.set(a.revoke, (c) => this.revoke(c));
     if (p.tasks?.get) this.handlers.set(p.tasks.get, (c) => this.task(c));
@@ -138,14 +245,11 @@ export class Behaviour {
   /** The principal a request carries, if valid now (idle sessions and old tokens expire). */
   authenticate(token: string | undefined, now: number): Principal | undefined {
     if (!token) return undefined;
-    const p = this.principals.get(token);
+    const p = this.principals.get(token, now);
     if (!p) return undefined;
-    const expired = p.expiresAt !== undefined ? now >= p.expiresAt : now - p.lastUsed > this.o.sessionTtlMs;
-    if (expired) {
-      this.principals.delete(token);
-      return undefined;
-    }
     p.lastUsed = now;
+    // An idle timeout starts again with each use; a token's lifetime does not.
+    if (p.expiresAt === undefined) this.principals.touch(token);
     return p;
   }
 
@@ -174,18 +278,11 @@ export class Behaviour {
     const a = this.o.profile.auth!;
     const id = credentials.guid();
     const token = credentials.token(16);
-    const template = this.example(call.op, "json");
-    const oldId =
-      typeof template[a.sessionId ?? "SessionId"] === "string" ? String(template[a.sessionId ?? "SessionId"]) : "";
-    const body = JSON.parse(
-      JSON.stringify(template)
-        .split(oldId || "\u0000")
-        .join(id),
-    ) as Json;
-    rebaseUrls(body, this.o.base);
+    const { text: template, oldId } = this.logonTemplate(call.op);
+    const body = JSON.parse(template.split(oldId || "\u0000").join(id)) as Json;
     body[a.user ?? "UserName"] = user;
     body[a.sessionId ?? "SessionId"] = id;
-    this.principals.set(token, { user, id, token, lastUsed: call.now, body });
+    this.principals.add(token, { user, id, token, lastUsed: call.now, body }, call.now);
     const headers: Record<string, string> = {};
     if (this.o.sessionHeader) {
       headers[this.o.sessionHeader] = token;
@@ -194,14 +291,40 @@ export class Behaviour {
     return { status: Number(this.o.model.success(call.op)), body, schema: this.schemaOf(call.op), headers };
   }
 
-  private findSession(id: string): Principal | undefined {
-    for (const p of this.principals.values()) if (p.id.toLowerCase() === id.toLowerCase()) return p;
-    return undefined;
+  /**
+   * The caller's own live logon sessions. Another user's session, even one whose GUID the caller
+   * knows, is not there: it answers 404 as an unknown one does, so it can be neither read nor
+   * ended, and no answer tells that it exists.
+   */
+  private ownSessions(call: Call): Principal[] {
+    return call.principal ? this.principals.of(call.principal.user, call.now) : [];
+  }
+
+  /**
+   * The logon answer's example as JSON text with its URLs on the mock, and the example's session
+   * GUID in it: made once per operation, as a logon costs a parse of it and no more (a client that
+   * logs on before every call is common in tests).
+   */
+  private logonTemplate(op: SimOperation): { text: string; oldId: string } {
+    let t = this.logonTemplates.get(op);
+    if (!t) {
+      const template = this.example(op, "json");
+      const member = this.o.profile.auth?.sessionId ?? "SessionId";
+      const oldId = typeof template[member] === "string" ? template[member] : "";
+      rebaseUrls(template, this.o.base);
+      this.logonTemplates.set(op, (t = { text: JSON.stringify(template), oldId }));
+    }
+    return t;
+  }
+
+  private findSession(call: Call, id: string): Principal | undefined {
+    const wanted = id.toLowerCase();
+    return this.ownSessions(call).find((p) => p.id.toLowerCase() === wanted);
   }
 
   private logoff(call: Call): Reply {
     const id = Object.values(call.params)[0] ?? "";
-    const p = this.findSession(decodeURIComponent(id));
+    const p = this.findSession(call, decodeURIComponent(id));
     if (!p) throw new SimError(404, `Logon session ${id} was not found.`);
     this.principals.delete(p.token);
     return { status: 204 };
@@ -209,13 +332,13 @@ export class Behaviour {
 
   private logonSession(call: Call): Reply {
     const id = decodeURIComponent(Object.values(call.params)[0] ?? "");
-    const p = this.findSession(id);
+    const p = this.findSession(call, id);
     if (!p?.body) throw new SimError(404, `Logon session ${id} was not found.`);
     return { status: 200, body: p.body, schema: this.schemaOf(call.op) };
   }
 
-  private logonSessions(): Reply {
-    const bodies = [...this.principals.values()].flatMap((p) => (p.body ? [p.body] : []));
+  private logonSessions(call: Call): Reply {
+    const bodies = this.ownSessions(call).flatMap((p) => (p.body ? [p.body] : []));
     return { status: 200, body: { LogonSessions: bodies }, schema: "LogonSessions" };
   }
 
@@ -230,10 +353,10 @@ export class Behaviour {
     if (grant === "password") user = this.checkUser(field("username"), field("password"));
     else if (grant === "refresh_token") {
       const refresh = field("refresh_token") ?? "";
-      const owner = this.refreshTokens.get(refresh);
+      const owner = this.refreshTokens.get(refresh, call.now);
       if (!owner) throw new SimError(400, "The refresh token is invalid or expired.");
       this.refreshTokens.delete(refresh);
-      user = owner;
+      user = owner.user;
     } else
       throw new SimError(400, `Unsupported grant_type "${field("grant_type") ?? ""}": use password or refresh_token.`);
     const token = credentials.token(32).replace(/[+/=]/g, "");
@@ -249,15 +372,12 @@ export class Behaviour {
       ".expires": new Date(call.now + ttl * 1000).toISOString(),
       username: user,
     });
-    this.principals.set(token, {
-      user,
-      id: credentials.guid(),
+    this.principals.add(
       token,
-      lastUsed: call.now,
-      expiresAt: call.now + ttl * 1000,
-      refresh,
-    });
-    this.refreshTokens.set(refresh, user);
+      { user, id: credentials.guid(), token, lastUsed: call.now, expiresAt: call.now + ttl * 1000, refresh },
+      call.now,
+    );
+    this.refreshTokens.add(refresh, { user, expiresAt: call.now + REFRESH_TTL_MS }, call.now);
     return { status: 200, body, schema: this.schemaOf(call.op) };
   }
 
@@ -279,6 +399,8 @@ export class Behaviour {
 
   /** Applies what time has done: a stopping session whose stop is done is stopped. */
   settle(now: number): void {
+    this.principals.purge(now);
+    this.refreshTokens.purge(now);
     for (const record of this.pending) {
       if (record.stopAt === undefined || now < record.stopAt + this.o.stopMs) continue;
       this.pending.delete(record);
