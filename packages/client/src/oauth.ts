@@ -36,6 +36,12 @@ interface Token {
 
 /** expires_in when the answer has none, or not a positive number of seconds. */
 const DEFAULT_EXPIRES_IN_S = 3600;
+/**
+ * The shortest token life the client believes: a smaller positive expires_in (0.001, 1e-300)
+ * counts as this much, or every call would ask for a new token. A token the server drops
+ * earlier is refused with a 401, which renews it once and retries.
+ */
+export const MIN_EXPIRES_IN_S = 30;
 const RETRY_REFRESH_MS = 5_000;
 
 export class OAuth2Tokens {
@@ -178,7 +184,8 @@ export class OAuth2Tokens {
     if (isRefresh) this.grants.refresh++;
     else this.grants.password++;
     const seconds = Number(body.expires_in);
-    const lifetimeMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_EXPIRES_IN_S) * 1000;
+    const lifetimeMs =
+      (Number.isFinite(seconds) && seconds > 0 ? Math.max(seconds, MIN_EXPIRES_IN_S) : DEFAULT_EXPIRES_IN_S) * 1000;
     const now = this.now();
     this.token = {
       access: body.access_token,
