@@ -1,11 +1,20 @@
 // What both clients share: an openapi-fetch client whose bodies are parsed by Content-Type
 // (JSON, or XML through @veeam-sessions/xml into the same objects), whose failures are typed
 // (`VeeamApiError`), and whose requests can time out. Auth lives in middleware per API.
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+import createClient, { type Client, type ClientOptions, type Middleware, type PathSerializer } from "openapi-fetch";
 import operationIds from "../generated/operation-ids.js";
 import { VeeamApiError, type VeeamErrorKind } from "./errors.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, TimeoutSignal, TooLargeSignal, unlessAborted, withTimeout } from "./limits.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  MAX_TIMER_MS,
+  TimeoutSignal,
+  TooLargeSignal,
+  unlessAborted,
+  withTimeout,
+} from "./limits.js";
 import { guardedFetch, RedirectSignal } from "./redirect.js";
+import { checkedPathSerializer, checkHeaders } from "./usage.js";
 
 import type { ApiName } from "@veeam-sessions/types";
 
@@ -38,7 +47,10 @@ export interface CommonClientOptions {
   baseUrl: string;
   /** A fetch implementation; defaults to the global fetch. */
   fetch?: typeof globalThis.fetch;
-  /** Abort any request (and each logon or token grant) whose answer, body included, takes longer than this. */
+  /**
+   * Abort any request (and each logon or token grant) whose answer, body included, takes longer
+   * than this (kind "timeout"). Default 60 000 (60 s); `0` or `Infinity` turns it off.
+   */
   timeoutMs?: number;
   /** Refuse a response body (success or error) larger than this, counted while it streams. Default 64 MiB. */
   maxResponseBytes?: number;
@@ -80,17 +92,41 @@ const isXml = (mt: string) => mt === "application/xml" || mt === "text/xml" || m
  * included), redirects followed only within baseUrl's origin, bodies limited to `maxResponseBytes`.
  */
 export function transport(options: CommonClientOptions): typeof globalThis.fetch {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    throw new VeeamApiError({
+      kind: "usage",
+      message: `timeoutMs must be a number of milliseconds (0 or Infinity for none), not ${String(timeoutMs)}`,
+    });
+  }
   const guarded = guardedFetch(options.fetch ?? globalThis.fetch, {
     origin: new URL(options.baseUrl).origin,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   });
-  return withTimeout(guarded, options.timeoutMs);
+  // Past the largest delay a timer takes (about 24.8 days) Node would fire it at once instead.
+  return withTimeout(guarded, timeoutMs === 0 || timeoutMs > MAX_TIMER_MS ? undefined : timeoutMs);
+}
+
+/** Invalid UTF-8 in a body: kind "malformed", never silently replaced with U+FFFD. */
+export class EncodingSignal extends Error {
+  override readonly name = "EncodingSignal";
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A body's bytes as text; EncodingSignal when they are not UTF-8. */
+export function utf8Text(bytes: ArrayBuffer | Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new EncodingSignal("the body is not valid UTF-8");
+  }
 }
 
 /** Turns whatever fetch threw into a VeeamApiError. */
 export function failure(
   error: unknown,
-  where: { method: string; url: string; operationId?: string | undefined },
+  where: { method: string; url: string; operationId?: string | undefined; status?: number | undefined },
   secrets: Secrets,
 ): VeeamApiError {
   if (error instanceof VeeamApiError) return error;
@@ -99,6 +135,7 @@ export function failure(
   if (error instanceof TimeoutSignal) kind = "timeout";
   else if (error instanceof RedirectSignal) kind = "redirect";
   else if (error instanceof TooLargeSignal) kind = "too-large";
+  else if (error instanceof EncodingSignal) kind = "malformed";
   else if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
     kind = "aborted";
     detail = "the request was aborted";
@@ -121,9 +158,9 @@ export async function textOf(
   secrets: Secrets,
 ): Promise<string> {
   try {
-    return await response.text();
+    return utf8Text(await response.arrayBuffer());
   } catch (error) {
-    throw failure(error, where, secrets);
+    throw failure(error, { ...where, status: response.status }, secrets);
   }
 }
 
@@ -134,9 +171,21 @@ const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"
  * of the response that `call()` finds its text on. Not async: a success (the hot path) returns
  * undefined at once. Called last by every API's credential middleware.
  */
-function keepErrorText(request: Request, response: Response): Promise<Response> | undefined {
+function keepErrorText(
+  request: Request,
+  response: Response,
+  schemaPath: string,
+  secrets: Secrets,
+): Promise<Response> | undefined {
   if (response.ok || response.status === 204) return undefined;
-  return response.text().then((raw) => {
+  return response.arrayBuffer().then((bytes) => {
+    let raw: string;
+    try {
+      raw = utf8Text(bytes);
+    } catch (error) {
+      const where = { method: request.method, url: request.url, status: response.status };
+      throw failure(error, { ...where, operationId: operationIds[`${request.method} ${schemaPath}`] }, secrets);
+    }
     const copy = new Response(raw, {
       status: response.status,
       statusText: response.statusText,
@@ -157,6 +206,7 @@ export function createCore<Paths extends {}>(
 ): Client<Paths> {
   const { secrets } = context;
   const normalize = context.normalizeJson ?? ((value: unknown) => value);
+  checkHeaders(options.headers, { method: "", operationId: "client options", url: options.baseUrl }, secrets.values);
   const inner = createClient<Paths>({
     baseUrl: options.baseUrl,
     fetch,
@@ -176,11 +226,33 @@ export function createCore<Paths extends {}>(
     HTTP_METHODS.map((m) => [m, (inner as unknown as Record<string, Send>)[m]!.bind(inner)]),
   ) as Record<(typeof HTTP_METHODS)[number], Send>;
 
+  /**
+   * What the caller passed, checked before anything is sent (kind "usage"): headers without
+   * CR/LF, and path parameters that stay in their segments (checked while openapi-fetch
+   * serializes them, through the wrapped path serializer).
+   */
+  function checked(method: string, path: string, init: Record<string, unknown> | undefined) {
+    const where = { method, operationId: operationIds[`${method} ${path}`], url: options.baseUrl + path };
+    const params = init?.params as { path?: Record<string, unknown>; header?: unknown } | undefined;
+    if (init?.headers) checkHeaders(init.headers, where, secrets.values);
+    if (params?.header) checkHeaders(params.header, where, secrets.values);
+    if (!path.includes("{")) return init;
+    // openapi-fetch calls no serializer without `params.path`; the check then runs on an empty one.
+    const serializer = checkedPathSerializer(where, path, secrets.values, init?.pathSerializer as PathSerializer);
+    if (!params?.path) serializer(where.url, {});
+    return { ...init, pathSerializer: serializer };
+  }
+
   async function call(method: (typeof HTTP_METHODS)[number], path: string, init: Record<string, unknown> | undefined) {
-    if (init?.parseAs && init.parseAs !== "json") return original[method](path, init);
     let result: { data?: unknown; error?: unknown; response: Response };
+    let bytes: ArrayBuffer | undefined;
     try {
-      result = await original[method](path, { ...init, parseAs: "text" });
+      const request = checked(method, path, init);
+      if (init?.parseAs && init.parseAs !== "json") return await original[method](path, request);
+      result = await original[method](path, { ...request, parseAs: "arrayBuffer" });
+      // A success body is read as bytes and decoded here, so that invalid UTF-8 is an error
+      // (error bodies were decoded the same way by keepErrorText).
+      if (result.response.ok) bytes = result.data as ArrayBuffer | undefined;
     } catch (error) {
       throw failure(
         error,
@@ -190,9 +262,24 @@ export function createCore<Paths extends {}>(
     }
     const { response } = result;
     const mediaType = mediaTypeOf(response);
-    const raw = response.ok
-      ? (result.data as string | undefined)
-      : (metaOf.get(response)?.raw ?? (result.error as string | undefined));
+    let raw: string | undefined;
+    if (!response.ok) raw = metaOf.get(response)?.raw ?? (result.error as string | undefined);
+    else if (bytes !== undefined) {
+      try {
+        raw = utf8Text(bytes);
+      } catch (error) {
+        throw failure(
+          error,
+          {
+            method,
+            url: response.url || options.baseUrl + path,
+            operationId: operationIds[`${method} ${path}`],
+            status: response.status,
+          },
+          secrets,
+        );
+      }
+    }
     // The hot path: a JSON success parses like openapi-fetch itself would, and nothing else.
     if (response.ok && raw && mediaType === "application/json") {
       try {
@@ -344,9 +431,9 @@ export function credentialMiddleware(credentials: Credentials): Middleware {
     onResponse({ request, response, id, options, schemaPath }) {
       const used = sent.get(id);
       sent.delete(id);
-      if (!used || response.status !== 401) return keepErrorText(request, response);
+      if (!used || response.status !== 401) return keepErrorText(request, response, schemaPath, credentials.secrets);
       return retry(request, response, options, schemaPath, used).then(
-        (final) => keepErrorText(request, final) ?? final,
+        (final) => keepErrorText(request, final, schemaPath, credentials.secrets) ?? final,
       );
     },
     onError({ id }) {

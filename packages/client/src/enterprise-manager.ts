@@ -14,6 +14,7 @@ import {
 import { VeeamApiError } from "./errors.js";
 import { toSchemaCasing } from "./casing.js";
 import { xmlDecoder } from "./xml.js";
+import { checkHeaders } from "./usage.js";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
 const NO_AUTH = new Set(["/", "/sessionMngr/"]);
@@ -53,11 +54,19 @@ class EnterpriseManagerSession {
     readonly secrets: Secrets,
   ) {
     if ("sessionId" in options.auth) {
+      checkHeaders(
+        { [SESSION_HEADER]: options.auth.sessionId },
+        { method: "", operationId: "client options", url: options.baseUrl },
+        [options.auth.sessionId],
+      );
       this.id = options.auth.sessionId;
       this.logonId = options.auth.logonSessionId;
       secrets.addSessionId(this.id, this.logonId);
     } else {
-      secrets.add(options.auth.password, basic(options.auth.username, options.auth.password));
+      // The Basic credential with and without its scheme: a server may echo the bare base64 of
+      // `user:password`, in which the password's own base64 need not appear (alignment).
+      const credential = basic(options.auth.username, options.auth.password);
+      secrets.add(options.auth.password, credential, credential.slice("Basic ".length));
     }
   }
 

@@ -8,7 +8,8 @@ export type VeeamErrorKind =
   | "redirect" // a redirect to another origin (refused: credentials stay with the configured origin), or too many
   | "too-large" // the body is larger than `maxResponseBytes`
   | "media-type" // the answer's Content-Type is not one the operation offers
-  | "malformed"; // the body could not be parsed (bad JSON, bad or hostile XML)
+  | "malformed" // the body could not be parsed (bad JSON, bad or hostile XML, invalid UTF-8)
+  | "usage"; // the call or the options are invalid (a path parameter `..`, a CR/LF in a header value): nothing was sent
 
 export interface VeeamApiErrorInit {
   kind: VeeamErrorKind;
@@ -69,61 +70,111 @@ function safeUrl(url: string): string {
 
 /**
  * Replaces every secret with `[redacted]`, in each form a server may echo it back: as is,
- * URL-encoded (either hex case), form-encoded, base64 (padded, unpadded, base64url),
- * JSON-escaped (also with \\uXXXX for non-ASCII and HTML-sensitive characters) and XML-escaped.
- * Forms shorter than 4 characters (short passwords) are replaced only as whole words, so that a
- * password "pw" does not turn every "pw" inside other words into `[redacted]`.
+ * URL-encoded (either hex case, some characters or all), form-encoded, base64 (padded, unpadded,
+ * base64url, and inside a longer base64 text at any of the three byte alignments, such as
+ * the base64 of `user:password`), JSON-escaped (`\/`, `\"`, `\uXXXX` in either case) and
+ * XML-escaped (named entities, `&#115;` and `&#x73;` character references). The escaped forms
+ * are matched character by character, so a secret escaped only in part is found as well.
+ * Secrets shorter than 4 characters (short passwords) are replaced only as whole words, so
+ * that a password "pw" does not turn every "pw" inside other words into `[redacted]`.
  */
 export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const form of formsOf(secrets)) {
-    if (form.length >= 4) {
-      if (out.includes(form)) out = out.split(form).join("[redacted]");
-    } else if (out.includes(form)) {
-      out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])`, "g"), "[redacted]");
-    }
-  }
-  return out;
+  const pattern = patternOf(secrets);
+  return pattern ? text.replace(pattern, "[redacted]") : text;
 }
 
-const formCache = new Map<string, readonly string[]>();
-
-/** Every encoded form of `secret` (see `redact`), longest first. */
+/** Every base64 form of `secret` (see `redact`), longest first. */
 export function secretForms(secret: string): readonly string[] {
-  let forms = formCache.get(secret);
-  if (forms) return forms;
-  const set = new Set<string>([secret]);
-  const url = encodeURIComponent(secret);
-  set.add(url);
-  set.add(url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
-  set.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  const set = new Set<string>();
   const bytes = Buffer.from(secret, "utf8");
   const b64 = bytes.toString("base64");
   set.add(b64);
   set.add(b64.replace(/=+$/, ""));
   set.add(bytes.toString("base64url"));
-  const json = JSON.stringify(secret).slice(1, -1);
-  set.add(json);
-  set.add(json.replace(/[^\x20-\x7e]|[<>&'+]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
-  set.add(
-    secret
-      .replace(/&/g, "&amp;")
-      .replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;")
-      .replace(/'/g, "&apos;"),
-  );
+  // Inside a longer base64 text (the bare base64 of `user:password`, a token in a JWT) the
+  // secret's characters depend on where it starts relative to the 3-byte groups: for each of
+  // the three alignments, the whole groups that only the secret's bytes make up.
+  for (let skip = 0; skip < 3; skip++) {
+    const rest = bytes.subarray(skip);
+    const whole = rest.subarray(0, rest.length - (rest.length % 3));
+    if (whole.length < 3) continue;
+    set.add(whole.toString("base64"));
+    set.add(whole.toString("base64url"));
+  }
   set.delete("");
-  forms = [...set].sort((a, b) => b.length - a.length);
-  if (formCache.size > 1000) formCache.clear();
-  formCache.set(secret, forms);
-  return forms;
+  return [...set].sort((a, b) => b.length - a.length);
 }
 
-function formsOf(secrets: Iterable<string>): string[] {
-  const all = new Set<string>();
-  for (const s of secrets) if (s) for (const f of secretForms(s)) all.add(f);
-  return [...all].sort((a, b) => b.length - a.length);
+const NAMED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+const JSON_SHORT: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "/": "\\/",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+/** Hex digits of `n` as a pattern that accepts either case (`e9` → `[eE]9`), at least `width` digits. */
+function hexPattern(n: number, width = 1): string {
+  return n
+    .toString(16)
+    .padStart(width, "0")
+    .replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+}
+
+/** A pattern for one character of a secret: as is, or in any escape a server may write it in. */
+function charPattern(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  const forms = [escapeRegExp(ch)];
+  // URL- and form-encoded: each UTF-8 byte as %XX, a space as +.
+  forms.push([...Buffer.from(ch, "utf8")].map((b) => `%${hexPattern(b, 2)}`).join(""));
+  if (ch === " ") forms.push("\\+");
+  // XML: a named entity, a decimal or hexadecimal character reference (leading zeros allowed).
+  if (NAMED[ch]) forms.push(NAMED[ch]);
+  forms.push(`&#0*${cp};`, `&#[xX]0*${hexPattern(cp)};`);
+  // JSON: a short escape, or \uXXXX in either case (a surrogate pair above U+FFFF).
+  if (JSON_SHORT[ch]) forms.push(escapeRegExp(JSON_SHORT[ch]));
+  let units = "";
+  for (let i = 0; i < ch.length; i++) units += `\\\\u${hexPattern(ch.charCodeAt(i), 4)}`;
+  forms.push(units);
+  return `(?:${forms.join("|")})`;
+}
+
+/** The escaped forms of one secret, character by character (see `redact`). */
+function escapedPattern(secret: string): string {
+  let out = "";
+  for (const ch of secret) out += charPattern(ch);
+  return out;
+}
+
+/** Whole words only, for forms shorter than 4 characters. */
+const word = (pattern: string, length: number) => (length >= 4 ? pattern : `(?<![A-Za-z0-9])${pattern}(?![A-Za-z0-9])`);
+
+const patternCache = new Map<string, RegExp>();
+
+/**
+ * One regular expression for every form of every secret, longest secret first (a longer
+ * secret that contains a shorter one is replaced whole). Cached by the set of secrets.
+ */
+function patternOf(secrets: Iterable<string>): RegExp | null {
+  const list = [...new Set(secrets)].filter((s) => s !== "").sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  if (list.length === 0) return null;
+  const key = list.join("\u0000");
+  const cached = patternCache.get(key);
+  if (cached !== undefined) return cached;
+  const branches: string[] = [];
+  for (const secret of list) {
+    // Base64 forms first: at the same position they are at least as long as the secret's own.
+    for (const form of secretForms(secret)) branches.push(word(escapeRegExp(form), form.length));
+    branches.push(word(escapedPattern(secret), secret.length));
+  }
+  const pattern = new RegExp(branches.join("|"), "g");
+  if (patternCache.size > 200) patternCache.clear();
+  patternCache.set(key, pattern);
+  return pattern;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -5,6 +5,15 @@
 /** Default `maxResponseBytes`: 64 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Default `timeoutMs`: 60 s for a whole exchange, body included. Without one, a server that
+ * stops sending in the middle of a body would hold the call (and its caller) forever.
+ */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The longest delay setTimeout takes (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The `timeoutMs` timer fired (headers or body phase). */
 export class TimeoutSignal extends Error {
   override readonly name = "TimeoutSignal";

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import operationIds from "../generated/operation-ids.js";
 import type { Middleware } from "openapi-fetch";
-import { mediaTypeOf, type ApiName, type ClientAwareMiddleware, type Secrets } from "./core.js";
+import { mediaTypeOf, utf8Text, type ApiName, type ClientAwareMiddleware, type Secrets } from "./core.js";
 import { redact } from "./errors.js";
 
 export interface RecordOptions {
@@ -63,7 +63,14 @@ export function recordTo(
     async onResponse({ request, response, schemaPath }) {
       if (!api) throw new Error("recordTo() must be passed in a client's `middleware` option");
       const mediaType = mediaTypeOf(response);
-      const text = response.status === 204 ? "" : await response.clone().text();
+      const bytes = response.status === 204 ? undefined : await response.clone().arrayBuffer();
+      let text = "";
+      try {
+        if (bytes) text = utf8Text(bytes);
+      } catch {
+        // Not UTF-8: the call fails as kind "malformed", and there is no fixture to write.
+        return undefined;
+      }
       if (!mediaType || text === "") return undefined;
       const operationId = operationIds[`${request.method} ${schemaPath}`];
       const base = `${operationId ?? `${request.method.toLowerCase()}${schemaPath.replace(/[^A-Za-z0-9]+/g, "_")}`}.${response.status}`;
