@@ -39,9 +39,14 @@ export function extensionKeywords(schemas: unknown, out = new Set<string>()): Se
   return out;
 }
 
-export function createAjv(extraKeywords: Iterable<string> = []): Ajv2020 {
+/**
+ * `allErrors: false` stops at a schema's first failing keyword: for a yes/no answer, or where
+ * gathering every error would take too long (ajv appends a called schema's errors by copying the
+ * list, which grows quadratic with the number of errors).
+ */
+export function createAjv(extraKeywords: Iterable<string> = [], allErrors = true): Ajv2020 {
   // verbose: errors carry `parentSchema` (→ spec location) and `data` (→ "got …" in messages).
-  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
+  const ajv = new Ajv2020({ strict: true, allErrors, verbose: true });
   addFormats.default(ajv);
   for (const keyword of new Set([...OPENAPI_KEYWORDS, ...extraKeywords])) ajv.addKeyword({ keyword });
   return ajv;

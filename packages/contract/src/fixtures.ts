@@ -262,7 +262,12 @@ export async function checkFixtures(
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 16, total)) }, async () => {
     while (next < total) {
       const i = next++;
-      slots[i] = await one(fixtures[i]!);
+      try {
+        slots[i] = await one(fixtures[i]!);
+      } catch (e) {
+        // validateResponse does not throw; should anything else, it is this fixture's problem alone.
+        slots[i] = { file: fixtures[i]!.bodyFile, message: `cannot be checked: ${errorText(e)}` };
+      }
       done++;
       options.onProgress?.(done, total);
     }

@@ -39,15 +39,98 @@ export function isLookupError(error: ContractError): boolean {
   return LOOKUP_KEYWORDS.includes(error.keyword);
 }
 
-/** A value for a message: JSON, cut at 80 characters. */
+/** The longest value `show()` prints. */
+const SHOW_MAX = 80;
+
+/**
+ * A value for a message: JSON, cut at 80 characters. Never throws, and reads only as much of
+ * the value as it prints: an array nested 5,000 deep or a string of 60 MB costs 80 characters,
+ * where JSON.stringify would overflow the stack or copy it all.
+ */
 export function show(v: unknown): string {
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    s = preview(v, SHOW_MAX + 1);
   } catch {
-    s = String(v);
+    // A getter or toJSON that throws: say what it is, without reading it again.
+    s = Object.prototype.toString.call(v);
   }
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+  if (s.length <= SHOW_MAX) return s;
+  let cut = SHOW_MAX - 3;
+  const last = s.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--; // not half a surrogate pair
+  return `${s.slice(0, cut)}…`;
+}
+
+/**
+ * The start of `v` as JSON.stringify writes it, at least `budget` characters of it when there
+ * are that many: writing stops once it has them, so the time spent and the recursion (each
+ * level writes a bracket first) are bounded by the budget, not by the value (cycles included).
+ */
+function preview(v: unknown, budget: number): string {
+  const out: string[] = [];
+  let length = 0;
+  const put = (text: string) => {
+    out.push(text);
+    length += text.length;
+  };
+  const quoted = (text: string) =>
+    JSON.stringify(text.length > budget - length ? text.slice(0, budget - length) : text);
+  const skipped = (x: unknown) => x === undefined || typeof x === "function" || typeof x === "symbol";
+  const write = (x: unknown, key: string): void => {
+    if (length >= budget) return;
+    if (x !== null && typeof x === "object" && typeof (x as { toJSON?: unknown }).toJSON === "function")
+      x = (x as { toJSON(key: string): unknown }).toJSON(key);
+    if (typeof x === "string") return put(quoted(x));
+    if (typeof x === "number") return put(Number.isFinite(x) ? String(x) : "null");
+    if (typeof x === "bigint") return put(String(x));
+    if (typeof x === "boolean") return put(x ? "true" : "false");
+    if (x === null || typeof x !== "object") return put("null"); // null; nested undefined, functions, symbols
+    if (Array.isArray(x)) {
+      put("[");
+      for (let i = 0; i < x.length && length < budget; i++) {
+        if (i > 0) put(",");
+        const item: unknown = x[i];
+        write(skipped(item) ? null : item, String(i));
+      }
+      return put("]");
+    }
+    put("{");
+    let first = true;
+    for (const k of Object.keys(x)) {
+      if (length >= budget) break;
+      const member = (x as Record<string, unknown>)[k];
+      if (skipped(member)) continue;
+      put(`${first ? "" : ","}${quoted(k)}:`);
+      first = false;
+      write(member, k);
+    }
+    put("}");
+  };
+  // At the top, JSON.stringify writes nothing for these; the message shows them as JavaScript does.
+  if (skipped(v)) return String(v);
+  write(v, "");
+  return out.join("");
+}
+
+/** Unicode characters that move the cursor or reorder text: C0 and C1 controls, DEL, line separators, bidirectional overrides. */
+// eslint-disable-next-line no-control-regex -- matching the control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` safe for a terminal line: every control character escaped (`\n`, `\r`, `\t`, `\x1b`,
+ * `\u202e` …), so a file name or a value from a file can neither start a line of its own (a
+ * forged `PASS`) nor send escape sequences (clear the screen, move the cursor). Backslashes are
+ * left as they are: paths stay readable.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 function typeName(v: unknown): string {
@@ -67,7 +150,7 @@ export function describe(
   const where = instancePath === "" ? "the body" : instancePath;
   switch (keyword) {
     case "required":
-      return `${where} lacks the required property "${String(params.missingProperty)}"`;
+      return `${where} lacks the required property ${show(params.missingProperty)}`;
     case "enum":
       return `${where} must be one of ${(params.allowedValues as unknown[]).map((x) => show(x)).join(", ")}; got ${show(data)}`;
     case "const":
@@ -80,7 +163,8 @@ export function describe(
       return `${where} must be a valid ${String(params.format)}; got ${show(data)}`;
     case "additionalProperties":
     case "unevaluatedProperties":
-      return `${where} has the property "${String(params.additionalProperty ?? params.unevaluatedProperty)}", which the schema does not declare`;
+      // The name comes from the body: quoted and cut like a value (a name can be megabytes long).
+      return `${where} has the property ${show(params.additionalProperty ?? params.unevaluatedProperty)}, which the schema does not declare`;
     default:
       return `${where} ${typeof params.message === "string" ? params.message : `fails ${keyword}`}`;
   }

@@ -11,6 +11,7 @@ import {
   type FixtureProblem,
   type FixtureResult,
 } from "./fixtures.js";
+import { printable } from "./reporting.js";
 import { createValidator, type ContractError, type ContractValidator, type ValidatorOptions } from "./validator.js";
 import { apis, findApi } from "@veeam-sessions/spec";
 
@@ -101,6 +102,27 @@ function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, " ");
 }
 
+/**
+ * The one place lines are printed: file names and values from files (a meta's media type, a
+ * member name, a decoder's message quoting the body) go out with their control characters
+ * escaped, so a file named "x\nPASS y" cannot forge a line and ESC cannot drive the terminal.
+ */
+function line(text: string): string {
+  return `${printable(text)}\n`;
+}
+
+/**
+ * The --json report with what JSON.stringify leaves raw escaped too (DEL, C1 controls, line
+ * separators, bidirectional overrides): inside strings, the only place they can occur, `\uXXXX`
+ * is the same value, so the report reads the same and prints safely.
+ */
+function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function reasons(list: readonly ContractError[]): string {
   const shown = list.slice(0, MAX_REASONS).map(reason);
   if (list.length > MAX_REASONS) shown.push(`and ${list.length - MAX_REASONS} more`);
@@ -141,7 +163,7 @@ function jsonReport(results: readonly FixtureResult[], problems: readonly Fixtur
 export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const usageError = (message: string): number => {
-    io.stderr(`veeam-contract: ${message}\nRun \`veeam-contract --help\` for usage.\n`);
+    io.stderr(`${line(`veeam-contract: ${message}`)}Run \`veeam-contract --help\` for usage.\n`);
     return 2;
   };
   let parsed;
@@ -202,7 +224,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     try {
       validator = await createValidator(validatorOptions);
     } catch (e) {
-      io.stderr(`veeam-contract: cannot load the specs: ${e instanceof Error ? e.message : String(e)}\n`);
+      io.stderr(line(`veeam-contract: cannot load the specs: ${e instanceof Error ? e.message : String(e)}`));
       return 2;
     }
   }
@@ -225,21 +247,21 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const failed = report.results.length - passed;
   const warnings = report.results.reduce((n, r) => n + r.result.warnings.length, 0);
 
-  for (const p of allProblems) io.stderr(`veeam-contract: ${displayPath(p.file, cwd)}: ${oneLine(p.message)}\n`);
+  for (const p of allProblems) io.stderr(line(`veeam-contract: ${displayPath(p.file, cwd)}: ${oneLine(p.message)}`));
   if (values.json) {
-    io.stdout(`${JSON.stringify(jsonReport(report.results, allProblems, cwd), null, 2)}\n`);
+    io.stdout(`${safeJson(jsonReport(report.results, allProblems, cwd))}\n`);
   } else {
     for (const r of report.results) {
       const file = displayPath(r.fixture.bodyFile, cwd);
       const casing = r.result.casing === "camel" ? ", camelCase JSON" : "";
       if (r.result.valid) {
         if (r.result.warnings.length > 0)
-          io.stdout(`WARN ${file} (${label(r)}${casing}): ${reasons(r.result.warnings)}\n`);
-        else if (!values.quiet) io.stdout(`PASS ${file} (${label(r)}${casing})\n`);
+          io.stdout(line(`WARN ${file} (${label(r)}${casing}): ${reasons(r.result.warnings)}`));
+        else if (!values.quiet) io.stdout(line(`PASS ${file} (${label(r)}${casing})`));
         continue;
       }
       const as = r.result.closest ? ` as ${r.result.closest}` : "";
-      io.stdout(`FAIL ${file} (${label(r)}${as}${casing}): ${reasons(r.result.errors)}\n`);
+      io.stdout(line(`FAIL ${file} (${label(r)}${as}${casing}): ${reasons(r.result.errors)}`));
     }
     io.stdout(`${passed} passed, ${failed} failed, ${warnings} warnings\n`);
   }

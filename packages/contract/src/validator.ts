@@ -27,6 +27,7 @@ import {
   fromAjv,
   isLookupError,
   LOOKUP_KEYWORDS,
+  show,
   type ContractError,
   type ContractWarning,
 } from "./reporting.js";
@@ -63,6 +64,12 @@ export interface ValidationResult {
 export interface ValidatorOptions {
   /** Documents to check against, by API name, instead of the bundled specs (bundled: every `$ref` local). */
   specs?: Record<string, object>;
+  /**
+   * JSON bodies: `maxDepth`, how deeply arrays and objects may nest (default 256, as XML's
+   * elements); a body that breaks the contract and nests deeper is one error, keyword `json`,
+   * code `DEPTH_LIMIT`, instead of a check that would overflow the stack.
+   */
+  json?: { maxDepth?: number };
   /** XML decoding limits and strictness (see @veeam-sessions/xml). */
   xml?: {
     maxBytes?: number;
@@ -75,7 +82,11 @@ export interface ValidatorOptions {
 export interface ContractValidator {
   /** The API names this validator knows. */
   readonly apis: readonly string[];
-  /** Checks one recorded response. Never throws for a bad body or an unknown response: those are errors in the result. */
+  /**
+   * Checks one recorded response. Never throws: a bad body (nested thousands deep, megabytes
+   * long, not UTF-8, not the media type it claims), an unknown response or a response field of
+   * the wrong type is an error in the result.
+   */
   validateResponse(response: RecordedResponse): ValidationResult;
   /** The document of an API, as loaded. */
   document(api: string): object | undefined;
@@ -105,7 +116,8 @@ class ApiContract implements LookupDocument {
   readonly root: string;
   readonly locations: Locations = new WeakMap();
   readonly casings: readonly JsonCasing[];
-  private ajvInstance: Ajv2020 | undefined;
+  /** One ajv instance gathering every error, one stopping at the first (see createAjv). */
+  private readonly ajvInstances: { all?: Ajv2020; first?: Ajv2020 } = {};
   private codecInstance: XmlCodec | undefined;
   private readonly added = new Set<string>();
   private readonly validators = new Map<string, ValidateFunction>();
@@ -129,28 +141,32 @@ class ApiContract implements LookupDocument {
   }
 
   /** The ajv instance; the component schemas of `variant` are added on first use. */
-  private ajvFor(variant: Variant): { ajv: Ajv2020; base: string } {
-    const ajv = (this.ajvInstance ??= createAjv(extensionKeywords(this.doc)));
+  private ajvFor(variant: Variant, all: boolean): { ajv: Ajv2020; base: string } {
+    const which = all ? "all" : "first";
+    const ajv = (this.ajvInstances[which] ??= createAjv(extensionKeywords(this.doc), all));
     const base = `${this.root}/${variant.casing}-${variant.mode}.json`;
-    if (!this.added.has(base)) {
+    if (!this.added.has(`${which}:${base}`)) {
       const components = isObject(this.doc.components) ? this.doc.components : {};
       const schemas = isObject(components.schemas) ? components.schemas : {};
       const rebased = rebase(schemas, base, "#/components/schemas", this.locations);
       ajv.addSchema({ $id: base, $defs: deriveComponents(rebased, variant, this.locations, this.doc) });
-      this.added.add(base);
+      this.added.add(`${which}:${base}`);
     }
     return { ajv, base };
   }
 
-  /** The validator of the schema at `pointer` in `variant`; identical schemas (the XML and JSON content of one response) share one. */
-  validator(schema: unknown, pointer: string, variant: Variant): ValidateFunction {
-    const prefix = `${variant.casing}-${variant.mode}:`;
+  /**
+   * The validator of the schema at `pointer` in `variant`; identical schemas (the XML and JSON
+   * content of one response) share one. `all`: it gathers every error (else only the first).
+   */
+  validator(schema: unknown, pointer: string, variant: Variant, all = true): ValidateFunction {
+    const prefix = `${variant.casing}-${variant.mode}-${all ? "all" : "first"}:`;
     let v = this.validators.get(prefix + pointer);
     if (v === undefined) {
       const key = `${prefix}json:${JSON.stringify(schema)}`;
       v = this.validators.get(key);
       if (v === undefined) {
-        const { ajv, base } = this.ajvFor(variant);
+        const { ajv, base } = this.ajvFor(variant, all);
         const rebased = rebase(schema as object, base, pointer, this.locations);
         v = ajv.compile(deriveSchema(rebased, variant, this.locations));
         this.compiledAt.set(v, { pointer, base });
@@ -162,8 +178,8 @@ class ApiContract implements LookupDocument {
   }
 
   /** The alternatives of an `anyOf`/`oneOf` schema (through `$ref`s), each compiled on its own (lenient). */
-  branches(schema: unknown, pointer: string, casing: JsonCasing): Branch[] | null {
-    const cacheKey = `${casing}:${pointer}`;
+  branches(schema: unknown, pointer: string, casing: JsonCasing, all = true): Branch[] | null {
+    const cacheKey = `${casing}:${all}:${pointer}`;
     let set = this.branchSets.get(cacheKey);
     if (set !== undefined) return set;
     set = null;
@@ -182,7 +198,7 @@ class ApiContract implements LookupDocument {
           return {
             name,
             pointer: altPointer,
-            validate: this.validator(alt, altPointer, { casing, mode: "lenient" }),
+            validate: this.validator(alt, altPointer, { casing, mode: "lenient" }, all),
             properties: new Set(properties),
           };
         });
@@ -307,7 +323,8 @@ class DriftWalker {
     const variant: Variant = { casing: this.casing, mode: "lenient" };
     let best: ContractWarning[] | undefined;
     for (let i = 0; i < alts.length; i++) {
-      if (!this.contract.validator(alts[i], `${pointer}/${i}`, variant)(value)) continue;
+      // A yes/no question: the first-error validator answers it without gathering errors.
+      if (!this.contract.validator(alts[i], `${pointer}/${i}`, variant, false)(value)) continue;
       const found: ContractWarning[] = [];
       this.walk(alts[i], `${pointer}/${i}`, value, path, found);
       if (best === undefined || found.length < best.length) best = found;
@@ -362,6 +379,67 @@ function before(a: readonly number[], b: readonly number[]): boolean {
   return false;
 }
 
+/** Default `json.maxDepth`: the XML codec's default depth. */
+const MAX_JSON_DEPTH = 256;
+
+/**
+ * A body that breaks the contract and holds more values than this (array items, members,
+ * scalars) is reported with the first error ajv finds (in each alternative of an `anyOf`), not
+ * all of them: ajv gathers errors in time quadratic in their number. 5,000 failing items take
+ * 0.4 s, 10,000 four seconds, 16,000 twenty; a 64 MiB recording would never end.
+ */
+const MAX_VALUES_FOR_ALL_ERRORS = 5_000;
+
+/**
+ * How deep `value` nests arrays and objects (whether more than `max` levels) and how many
+ * values it holds. Iterative (a value nested a million deep is no deeper for the stack).
+ * `shared`: a parsed value given by the caller may share parts or be cyclic; a part reached
+ * again is walked again only when reached deeper, so a cycle ends at `max` and a shared part
+ * costs at most `max` walks. (JSON.parse and the XML codec make trees: no bookkeeping.)
+ */
+function shapeOf(value: unknown, max: number, shared: boolean): { tooDeep: boolean; values: number } {
+  const seen = shared ? new Map<object, number>() : undefined;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  let values = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    values++;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= max) return { tooDeep: true, values };
+    if (seen) {
+      const before = seen.get(v);
+      if (before !== undefined && before >= depth) continue;
+      seen.set(v, depth);
+    }
+    const items: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    for (const item of items) stack.push([item, depth + 1]);
+  }
+  return { tooDeep: false, values };
+}
+
+/** What a thrown error says, for a message (never the stack). */
+function reasonOf(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return "it is nested too deeply to check";
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** A field of the response that is not of its type: the lookup would trip over it. */
+function fieldError(r: RecordedResponse): ContractError | undefined {
+  const fields = [
+    ["api", "api"],
+    ["operationId", "operation"],
+    ["method", "operation"],
+    ["path", "operation"],
+    ["mediaType", "media-type"],
+  ] as const;
+  for (const [field, keyword] of fields) {
+    const value: unknown = r[field];
+    if (value !== undefined && typeof value !== "string")
+      return bodyIssue(keyword, `"${field}" must be a string; got ${show(value)}`, "");
+  }
+  return undefined;
+}
+
 const STRICT = { pascal: { casing: "pascal", mode: "strict" }, camel: { casing: "camel", mode: "strict" } } as const;
 
 export async function createValidator(options: ValidatorOptions = {}): Promise<ContractValidator> {
@@ -374,6 +452,8 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     contracts.set(api, new ApiContract(api, doc));
   }
   const lookup = new ResponseLookup(contracts);
+  // Finite, so that a cyclic parsed body ends the walk (shapeOf) whatever is asked for.
+  const maxJsonDepth = Math.min(options.json?.maxDepth ?? MAX_JSON_DEPTH, 1_000_000);
   const xmlOptions = {
     maxBytes: options.xml?.maxBytes,
     maxDepth: options.xml?.maxDepth,
@@ -396,6 +476,7 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     value: unknown,
     validate: ValidateFunction,
     casing: JsonCasing,
+    all: boolean,
   ): { errors: ContractError[]; closest?: string } {
     const { contract } = check;
     const errors = validate.errors ?? [];
@@ -406,7 +487,7 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           (e.keyword === "oneOf" && (e.params as { passingSchemas?: unknown }).passingSchemas == null)),
     );
     if (composite && isObject(value)) {
-      const branches = contract.branches(check.schema, check.pointer, casing);
+      const branches = contract.branches(check.schema, check.pointer, casing, all);
       if (branches && branches.length > 1) {
         const keys = Object.keys(value);
         let best: { branch: Branch; errors: ErrorObject[]; used: number } | undefined;
@@ -428,12 +509,12 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
   }
 
   /** The full reading of a body that failed the strict one: lenient errors and drift warnings. */
-  function evaluate(check: Body, value: unknown, casing: JsonCasing, json: boolean): ValidationResult {
+  function evaluate(check: Body, value: unknown, casing: JsonCasing, json: boolean, all: boolean): ValidationResult {
     const { contract, target } = check;
-    const lenient = contract.validator(check.schema, check.pointer, { casing, mode: "lenient" });
+    const lenient = contract.validator(check.schema, check.pointer, { casing, mode: "lenient" }, all);
     const { errors, closest } = lenient(value)
       ? { errors: [], closest: undefined }
-      : schemaErrors(check, value, lenient, casing);
+      : schemaErrors(check, value, lenient, casing, all);
     const warnings: ContractWarning[] = [];
     new DriftWalker(contract, casing).walk(check.schema, check.pointer, value, "", warnings);
     return {
@@ -446,7 +527,13 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     };
   }
 
-  function validateValue(check: Body, value: unknown, json: boolean, wanted?: JsonCasing): ValidationResult {
+  function validateValue(
+    check: Body,
+    value: unknown,
+    json: boolean,
+    wanted?: JsonCasing,
+    shared = false,
+  ): ValidationResult {
     const { contract, target } = check;
     const casings: readonly JsonCasing[] = !json
       ? ["pascal"]
@@ -455,17 +542,31 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
         : contract.casings;
     const strict = (check.strict ??= {});
     for (const casing of casings) {
-      const validate = (strict[casing] ??= contract.validator(check.schema, check.pointer, STRICT[casing]));
+      // Only whether the body passes is used: the first-error validator says so soonest.
+      const validate = (strict[casing] ??= contract.validator(check.schema, check.pointer, STRICT[casing], false));
       if (validate(value)) {
         if (json && contract.casings.length > 1) return { valid: true, errors: [], warnings: [], target, casing };
         return { valid: true, errors: [], warnings: [], target };
       }
     }
+    // A body that fails is read again for its errors and drift, and that reading recurses
+    // into the body (messages quote its values, enums compare them): too deep a body is one
+    // error instead. A valid body needs no such limit: the schema bounds what ajv reads of it.
+    const shape = shapeOf(value, json ? maxJsonDepth : Infinity, shared);
+    if (shape.tooDeep)
+      return invalid(target, {
+        ...bodyIssue(
+          "json",
+          `the body is nested deeper than ${maxJsonDepth} levels of arrays and objects`,
+          check.pointer,
+        ),
+        code: "DEPTH_LIMIT",
+      });
     // The casing is the one whose names the body uses: fewest members unknown to it, then fewest
     // errors, then fewest warnings (a broken PascalCase body must not read as a camelCase one).
     let best: { result: ValidationResult; rank: number[] } | undefined;
     for (const casing of casings) {
-      const result = evaluate(check, value, casing, json);
+      const result = evaluate(check, value, casing, json, shape.values <= MAX_VALUES_FOR_ALL_ERRORS);
       const unknown = result.warnings.filter((w) => w.keyword === "additionalProperties").length;
       const rank = [unknown, result.errors.length, result.warnings.length];
       if (best === undefined || before(rank, best.rank)) best = { result, rank };
@@ -526,7 +627,8 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
           return invalid(target, bodyIssue("json", `the body is not JSON: ${reason}`, check.pointer));
         }
       }
-      return validateValue(check, value, true, casing);
+      // A value the caller parsed may share parts or be cyclic; JSON.parse's is a tree.
+      return validateValue(check, value, true, casing, !isRaw(body));
     }
     if (!isRaw(body)) return invalid(target, bodyIssue("body", "an XML body must be a string or bytes", check.pointer));
     let value: unknown;
@@ -543,28 +645,43 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     apis: lookup.apis,
     document: (api) => contracts.get(api)?.doc,
     validateResponse(r: RecordedResponse): ValidationResult {
-      const check = lookup.checkFor(r);
-      switch (check.kind) {
-        case "lookup":
-          return {
-            valid: false,
-            errors: [{ ...check.error }],
-            warnings: [],
-            ...(check.target ? { target: check.target } : {}),
-          };
-        case "no-content":
-          if (isEmpty(r.body)) return { valid: true, errors: [], warnings: [], target: check.target };
-          return invalid(
-            check.target,
-            bodyIssue(
-              "body",
-              `${check.target.status} of ${check.target.method} ${check.target.path} declares no body; got ${byteLength(r.body) || "a"} ${byteLength(r.body) ? "bytes" : "value"}`,
-              check.target.specLocation,
-            ),
-          );
-        default:
-          return validateBody(check, r.body, r.casing);
+      // The promise is a result, never a throw: anything the checks below did not foresee (a
+      // getter of a parsed body that throws, a stack overflow) fails this response alone.
+      let target: ContractTarget | undefined;
+      try {
+        const bad = fieldError(r);
+        if (bad) return { valid: false, errors: [bad], warnings: [] };
+        const check = lookup.checkFor(r);
+        target = check.target;
+        return checkResponse(r, check);
+      } catch (e) {
+        const error = bodyIssue("body", `the body could not be checked: ${reasonOf(e)}`, target?.specLocation ?? "");
+        return { valid: false, errors: [error], warnings: [], ...(target ? { target } : {}) };
       }
     },
   };
+
+  function checkResponse(r: RecordedResponse, check: ReturnType<typeof lookup.checkFor>): ValidationResult {
+    switch (check.kind) {
+      case "lookup":
+        return {
+          valid: false,
+          errors: [{ ...check.error }],
+          warnings: [],
+          ...(check.target ? { target: check.target } : {}),
+        };
+      case "no-content":
+        if (isEmpty(r.body)) return { valid: true, errors: [], warnings: [], target: check.target };
+        return invalid(
+          check.target,
+          bodyIssue(
+            "body",
+            `${check.target.status} of ${check.target.method} ${check.target.path} declares no body; got ${byteLength(r.body) || "a"} ${byteLength(r.body) ? "bytes" : "value"}`,
+            check.target.specLocation,
+          ),
+        );
+      default:
+        return validateBody(check, r.body, r.casing);
+    }
+  }
 }
