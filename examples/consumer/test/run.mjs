@@ -56,7 +56,7 @@ const tarballs = existsSync(packed) ? readdirSync(packed).filter((f) => f.endsWi
 const tarballOf = (name) => {
   const matches = tarballs.filter((f) => f.startsWith(`veeam-sessions-${name}-`)).sort();
   if (matches.length === 0) {
-    console.error(`consumer: no tarball of @veeam-sessions/${name} in ${packed}: run \`npx -y pnpm@10.34.7 pack-all\``);
+    console.error(`consumer: no tarball of @veeam-sessions/${name} in ${packed}: run \`npx -y pnpm@12.25.1 pack-all\``);
     process.exit(1);
   }
   return join(packed, matches.at(-1));

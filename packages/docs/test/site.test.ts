@@ -74,7 +74,7 @@ async function screenshot(page: Page, file: string, fullPage = false): Promise<s
 beforeAll(async () => {
   if (!existsSync(join(DIST, "index.html"))) {
     throw new Error(
-      `no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@10.34.7 run docs\`) first`,
+      `no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@12.25.1 run docs\`) first`,
     );
   }
   browser = await launchChromium();
