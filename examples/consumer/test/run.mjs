@@ -163,6 +163,27 @@ if (ready) {
     return `GET ${url}/ → ${answer.status} ${answer.type}`;
   });
 
+  await step(
+    "without Prism (an optional peer, not installed): --engine prism and proxy print the install hint",
+    async () => {
+      if (existsSync(join(dir, "node_modules", "@stoplight", "prism-cli")))
+        throw new Error(
+          "npm installed @stoplight/prism-cli: it must stay an optional peer (~55 MB users of the simulator never need)",
+        );
+      const hint = /^veeam-mock: Prism is not installed .*npm install --save-dev @stoplight\/prism-cli@\S+\n$/;
+      for (const args of [
+        ["--api", "em", "--engine", "prism", "--port", "0"],
+        ["proxy", "--api", "em", "--upstream", "http://127.0.0.1:9/api", "--port", "0"],
+      ]) {
+        const r = await run(bin("veeam-mock"), args, { cwd: dir });
+        expectExit(r, 1, `veeam-mock ${args.join(" ")}`);
+        if (!hint.test(r.err))
+          throw new Error(`veeam-mock ${args.join(" ")}: not the one-line install hint:\n${r.err}`);
+      }
+      return "one line each, exit 1";
+    },
+  );
+
   await step("vitest: startMock() and the client", async () => {
     const r = await run(bin("vitest"), ["run", "--reporter=default"], { cwd: dir });
     process.stdout.write(r.out.replace(/^/gm, "    "));
