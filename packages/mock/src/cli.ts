@@ -15,11 +15,13 @@ import {
   type Exchange,
   type MockServer,
 } from "./index.js";
+import { PRISM_INSTALL_HINT, prismVersion } from "./prism.js";
 import { formatViolation } from "./violations.js";
 
 const require = createRequire(import.meta.url);
 const VERSION = (require("../package.json") as { version: string }).version;
-const PRISM_VERSION = (require("@stoplight/prism-cli/package.json") as { version: string }).version;
+// Prism is an optional peer: the help and --version say when it is not installed.
+const PRISM_VERSION = prismVersion() ?? "(not installed)";
 
 const NAMES = apis()
   .map((a) => a.slug)
@@ -272,6 +274,8 @@ async function main(argv: string[]): Promise<number> {
     for (const flag of simFlags)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} is for the simulator (--engine sim)`);
   if (values.dynamic && engines.includes("sim")) throw new UsageError(`--dynamic is for --engine prism`);
+  // Without Prism, say so in one line before anything starts.
+  if ((proxy || engines.includes("prism")) && prismVersion() === undefined) throw new Error(PRISM_INSTALL_HINT);
   const sim = simulatorOptions(values);
   const port = portOf(values.port);
   const startTimeout = values["start-timeout"];
