@@ -3,26 +3,12 @@
 // 60 s default is run on vitest's fake setTimeout (the sockets stay real), and a timeout that
 // does not fire leaves the test hanging until the suite's own test timeout.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createBackupForAzureClient, createEnterpriseManagerClient, VeeamApiError } from "../../src/index.js";
-import { emLogon, twoServers } from "./server.js";
+import { createBackupForAzureClient, VeeamApiError } from "../../src/index.js";
+import { emClient, emLogon, rejection, twoServers } from "./server.js";
 
 const s = twoServers();
 
-const em = (extra: object = {}) =>
-  createEnterpriseManagerClient({
-    baseUrl: `${s.home.url}/api`,
-    auth: { username: "u", password: "Pa55-w0rd!secret" },
-    ...extra,
-  });
-
-async function rejection(promise: Promise<unknown>): Promise<VeeamApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VeeamApiError);
-  return error as VeeamApiError;
-}
+const em = (extra: object = {}) => emClient(s, extra);
 
 /** A server that logs on, then sends the headers and the start of a body, and stalls. */
 function stallingBody(): Promise<void> {

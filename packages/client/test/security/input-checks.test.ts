@@ -12,29 +12,15 @@ import {
   recordTo,
   VeeamApiError,
 } from "../../src/index.js";
-import { emLogon, json, tokenAnswer, twoServers } from "./server.js";
+import { emClient, emLogon, json, rejection, tokenAnswer, twoServers } from "./server.js";
 
 const s = twoServers();
 
-const em = (extra: object = {}) =>
-  createEnterpriseManagerClient({
-    baseUrl: `${s.home.url}/api`,
-    auth: { username: "u", password: "Pa55-w0rd!secret" },
-    ...extra,
-  });
+const em = (extra: object = {}) => emClient(s, extra);
 const az = () =>
   createBackupForAzureClient({ baseUrl: `${s.home.url}/api/v1`, auth: { username: "u", password: "Az-Secret-p4ss" } });
 const vbr = (extra: object = {}) =>
   createBackupReplicationClient({ baseUrl: s.home.url, auth: { username: "u", password: "Vbr-pw!" }, ...extra });
-
-async function rejection(promise: Promise<unknown>): Promise<VeeamApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VeeamApiError);
-  return error as VeeamApiError;
-}
 
 function thrown(create: () => unknown): VeeamApiError {
   let error: unknown;

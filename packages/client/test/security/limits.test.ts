@@ -2,27 +2,13 @@
 // a logon or token grant is pending rejects at once; bodies are limited while they stream.
 import { describe, expect, it } from "vitest";
 import type { ServerResponse } from "node:http";
-import { createBackupForAzureClient, createEnterpriseManagerClient, VeeamApiError } from "../../src/index.js";
-import { emLogon, json, tokenAnswer, twoServers } from "./server.js";
+import { createBackupForAzureClient } from "../../src/index.js";
+import { emClient, emLogon, json, rejection, tokenAnswer, twoServers } from "./server.js";
 
 const s = twoServers();
-const em = (extra: object = {}) =>
-  createEnterpriseManagerClient({
-    baseUrl: `${s.home.url}/api`,
-    auth: { username: "u", password: "Pa55-w0rd!secret" },
-    ...extra,
-  });
+const em = (extra: object = {}) => emClient(s, extra);
 const az = (extra: object = {}) =>
   createBackupForAzureClient({ baseUrl: `${s.home.url}/api/v1`, auth: { username: "u", password: "pw" }, ...extra });
-
-async function rejection(promise: Promise<unknown>): Promise<VeeamApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VeeamApiError);
-  return error as VeeamApiError;
-}
 
 describe("timeoutMs", () => {
   it("a body that stalls after the headers times out as kind timeout", async () => {

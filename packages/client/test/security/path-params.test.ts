@@ -3,21 +3,12 @@
 // would go out as `POST /api/?action=stop`: every client refuses them, with kind "usage",
 // before anything (the logon included) is sent. `/`, `?` and `#` are sent encoded.
 import { describe, expect, it } from "vitest";
-import {
-  createBackupForAzureClient,
-  createBackupReplicationClient,
-  createEnterpriseManagerClient,
-  VeeamApiError,
-} from "../../src/index.js";
-import { emLogon, json, tokenAnswer, twoServers } from "./server.js";
+import { createBackupForAzureClient, createBackupReplicationClient } from "../../src/index.js";
+import { emClient, emLogon, json, rejection, tokenAnswer, twoServers } from "./server.js";
 
 const s = twoServers();
 
-const em = () =>
-  createEnterpriseManagerClient({
-    baseUrl: `${s.home.url}/api`,
-    auth: { username: "u", password: "Pa55-w0rd!secret" },
-  });
+const em = (extra: object = {}) => emClient(s, extra);
 const az = () =>
   createBackupForAzureClient({ baseUrl: `${s.home.url}/api/v1`, auth: { username: "u", password: "Az-Secret-p4ss" } });
 const vbr = () =>
@@ -30,15 +21,6 @@ function answerAll(): void {
     if (req.url === "/api/oauth2/token") return json(res, 200, tokenAnswer(1));
     json(res, 202, {});
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VeeamApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VeeamApiError);
-  return error as VeeamApiError;
 }
 
 const stops: Record<string, (id: string) => Promise<unknown>> = {

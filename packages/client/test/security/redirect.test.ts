@@ -1,25 +1,12 @@
 // Scenario 1: credentials never follow a redirect to another origin.
 import { describe, expect, it } from "vitest";
-import { createBackupForAzureClient, createEnterpriseManagerClient, VeeamApiError } from "../../src/index.js";
-import { emLogon, json, SESSION_ID, tokenAnswer, twoServers } from "./server.js";
+import { createBackupForAzureClient } from "../../src/index.js";
+import { emClient, emLogon, json, rejection, SESSION_ID, tokenAnswer, twoServers } from "./server.js";
 
 const s = twoServers();
-const em = () =>
-  createEnterpriseManagerClient({
-    baseUrl: `${s.home.url}/api`,
-    auth: { username: "u", password: "Pa55-w0rd!secret" },
-  });
+const em = (extra: object = {}) => emClient(s, extra);
 const az = () =>
   createBackupForAzureClient({ baseUrl: `${s.home.url}/api/v1`, auth: { username: "u", password: "Az-Secret-p4ss" } });
-
-async function rejection(promise: Promise<unknown>): Promise<VeeamApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VeeamApiError);
-  return error as VeeamApiError;
-}
 
 describe("redirects", () => {
   for (const status of [301, 302, 303, 307, 308]) {

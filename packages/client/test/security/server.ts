@@ -2,7 +2,8 @@
 // `handle` to answer as a hostile or broken server would; every request is kept.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { createEnterpriseManagerClient, VeeamApiError } from "../../src/index.js";
 
 export interface Seen {
   method: string;
@@ -90,4 +91,23 @@ export function tokenAnswer(n: number, expiresIn: unknown = 3600): Record<string
     token_type: "bearer",
     expires_in: expiresIn,
   };
+}
+
+/** The error a call rejects with, which must be a VeeamApiError. */
+export async function rejection(promise: Promise<unknown>): Promise<VeeamApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(VeeamApiError);
+  return error as VeeamApiError;
+}
+
+/** An Enterprise Manager client of the home server, with the password the scenarios look for. */
+export function emClient(s: { home: Probe }, extra: object = {}) {
+  return createEnterpriseManagerClient({
+    baseUrl: `${s.home.url}/api`,
+    auth: { username: "u", password: "Pa55-w0rd!secret" },
+    ...extra,
+  });
 }
