@@ -3,8 +3,8 @@
 // 60 s default is run on vitest's fake setTimeout (the sockets stay real), and a timeout that
 // does not fire leaves the test hanging until the suite's own test timeout.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createBackupForAzureClient, VeeamApiError } from "../../src/index.js";
-import { emClient, emLogon, rejection, twoServers } from "./server.js";
+import { createBackupForAzureClient } from "../../src/index.js";
+import { emClient, emLogon, rejection, thrown, twoServers } from "./server.js";
 
 const s = twoServers();
 
@@ -86,14 +86,7 @@ describe("the default timeout", () => {
             timeoutMs: bad,
           }),
       ]) {
-        let error: unknown;
-        try {
-          create();
-        } catch (e) {
-          error = e;
-        }
-        expect(error).toBeInstanceOf(VeeamApiError);
-        expect((error as VeeamApiError).kind).toBe("usage");
+        expect(thrown(create).kind).toBe("usage");
       }
       expect(s.home.seen).toEqual([]);
     });

@@ -10,9 +10,8 @@ import {
   createBackupReplicationClient,
   createEnterpriseManagerClient,
   recordTo,
-  VeeamApiError,
 } from "../../src/index.js";
-import { emClient, emLogon, json, rejection, tokenAnswer, twoServers } from "./server.js";
+import { emClient, emLogon, json, rejection, thrown, tokenAnswer, twoServers } from "./server.js";
 
 const s = twoServers();
 
@@ -21,17 +20,6 @@ const az = () =>
   createBackupForAzureClient({ baseUrl: `${s.home.url}/api/v1`, auth: { username: "u", password: "Az-Secret-p4ss" } });
 const vbr = (extra: object = {}) =>
   createBackupReplicationClient({ baseUrl: s.home.url, auth: { username: "u", password: "Vbr-pw!" }, ...extra });
-
-function thrown(create: () => unknown): VeeamApiError {
-  let error: unknown;
-  try {
-    create();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(VeeamApiError);
-  return error as VeeamApiError;
-}
 
 /** `text` with the bytes of `bad` (not UTF-8) in place of `@`. */
 function withBadBytes(text: string, bad: number[]): Buffer {

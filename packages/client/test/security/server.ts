@@ -111,3 +111,15 @@ export function emClient(s: { home: Probe }, extra: object = {}) {
     ...extra,
   });
 }
+
+/** The error a call throws at once, which must be a VeeamApiError. */
+export function thrown(create: () => unknown): VeeamApiError {
+  let error: unknown;
+  try {
+    create();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(VeeamApiError);
+  return error as VeeamApiError;
+}
