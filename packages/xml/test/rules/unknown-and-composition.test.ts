@@ -159,7 +159,29 @@ describe("rule 9: $ref, allOf, oneOf/anyOf", () => {
     expect(codec.decode(`<Holder><Bird/></Holder>`, "Holder")).toEqual({ maybe: {} });
     expect(codec.decode(`<Holder><Bird><tweet>t</tweet></Bird></Holder>`, "Holder")).toEqual({ maybe: { tweet: "t" } });
     expect(codec.decode(`<Holder><Cat><meow>m</meow></Cat></Holder>`, "Holder")).toEqual({ one: { meow: "m" } });
-    expect(codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder")).toEqual({ one: { meow: "m" } });
+    // Every alternative of `one` has its own name: the key is no alias, `<one>` is unknown.
+    expect(codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder")).toEqual({});
+    expectCode(
+      () => codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder", { unknown: "error" }),
+      "UNKNOWN_NODE",
+    );
+  });
+
+  it("a nullable $ref is named by its key, never by the component it references (EndTimeUTC, not UtcDateTime)", () => {
+    const stamps = codecOf({
+      Stamp: { type: "string", format: "date-time" },
+      Run: {
+        type: "object",
+        xml: { name: "Run" },
+        properties: { Ended: { anyOf: [ref("Stamp"), { type: "null" }] }, Started: ref("Stamp") },
+      },
+    });
+    const xml = stamps.encode({ Started: "2024-01-01T00:00:00Z", Ended: "2024-01-01T01:00:00Z" }, "Run");
+    expect(xml).toBe("<Run><Ended>2024-01-01T01:00:00Z</Ended><Started>2024-01-01T00:00:00Z</Started></Run>");
+    expect(stamps.decode(xml, "Run")).toEqual({ Started: "2024-01-01T00:00:00Z", Ended: "2024-01-01T01:00:00Z" });
+    // The component's name is no alias: unknown, so skipped (or refused).
+    expect(stamps.decode("<Run><Stamp>2024-01-01T01:00:00Z</Stamp></Run>", "Run")).toEqual({});
+    expectCode(() => stamps.decode("<Run><Stamp>x</Stamp></Run>", "Run", { unknown: "error" }), "UNKNOWN_NODE");
   });
 
   it("trying alternatives stays correct after backtracking (namespaces, caches)", () => {
