@@ -57,7 +57,8 @@ export function resolve(doc: Json, schema: unknown): Resolved {
     refName ??= ref.slice(ref.lastIndexOf("/") + 1);
     const { $ref: _, ...own } = node;
     const target = pointer(doc, ref);
-    node = { ...(isObject(target) ? target : {}), ...own, xml: { ...target?.xml, ...own.xml } };
+    const t: Json = isObject(target) ? target : {};
+    node = { ...t, ...own, xml: { ...t.xml, ...own.xml } };
   }
   return refName === undefined ? { node } : { node, refName };
 }
@@ -83,8 +84,7 @@ function enumOf(doc: Json, node: Json): unknown[] | undefined {
 function typeName(doc: Json, raw: unknown): string | undefined {
   const r = resolve(doc, raw);
   if (r.refName !== undefined) return isObject(r.node.xml) && r.node.xml.name ? undefined : r.refName;
-  for (const alt of alternatives(doc, r.node))
-    if (alt.refName !== undefined && !alt.node.xml?.name) return alt.refName;
+  for (const alt of alternatives(doc, r.node)) if (alt.refName !== undefined && !alt.node.xml?.name) return alt.refName;
   return undefined;
 }
 
@@ -99,7 +99,9 @@ function pick(doc: Json, raw: unknown, value: unknown, names: (n: Json) => strin
     let score = -1;
     for (const alt of alts) {
       const known = new Set(names(alt.node));
-      const required = ((alt.node.required ?? []) as string[]).every((k) => names({ properties: { [k]: 0 } }).some((n) => n in value));
+      const required = ((alt.node.required ?? []) as string[]).every((k) =>
+        names({ properties: { [k]: 0 } }).some((n) => n in value),
+      );
       const n = Object.keys(value).filter((k) => known.has(k)).length + (required ? 1e6 : 0);
       if (n > score) [best, score] = [alt, n];
     }
@@ -167,7 +169,8 @@ export function jsonMutants(doc: Json, schema: unknown, text: string, casing: "p
       const type = typeName(doc, props[name]);
       if (type !== undefined && spell(type) !== key && !bySpelling.has(spell(type))) rename("type-name", spell(type));
       if (other(key) !== key && !(other(key) in value)) rename("case", other(key));
-      if (required.has(key)) mutate("required", `${where === "/" ? "" : where}/${key} removed`, (c) => delete at(c, path)[key]);
+      if (required.has(key))
+        mutate("required", `${where === "/" ? "" : where}/${key} removed`, (c) => delete at(c, path)[key]);
       walk(props[name], member, [...path, key]);
     }
   };
@@ -258,7 +261,8 @@ export function xmlMutants(doc: Json, schema: unknown, text: string): Mutant[] {
   const out: Mutant[] = [];
   const splice = (cls: MutantClass, what: string, edits: Array<[number, number, string]>) => {
     let body = text;
-    for (const [from, to, by] of [...edits].sort((a, b) => b[0] - a[0])) body = body.slice(0, from) + by + body.slice(to);
+    for (const [from, to, by] of [...edits].sort((a, b) => b[0] - a[0]))
+      body = body.slice(0, from) + by + body.slice(to);
     out.push({ cls, what, body });
   };
   const rename = (cls: MutantClass, el: XmlElement, to: string) => {
@@ -302,7 +306,11 @@ export function xmlMutants(doc: Json, schema: unknown, text: string): Mutant[] {
     const required = new Set((node.required ?? []) as string[]);
     if (!root && !local(el.name).startsWith("Drift"))
       splice("namespace", `<${el.name}> in another namespace`, [
-        [el.nameEnd, el.nameEnd, ` xmlns${el.name.includes(":") ? `:${el.name.slice(0, el.name.indexOf(":"))}` : ""}="urn:not-veeam"`],
+        [
+          el.nameEnd,
+          el.nameEnd,
+          ` xmlns${el.name.includes(":") ? `:${el.name.slice(0, el.name.indexOf(":"))}` : ""}="urn:not-veeam"`,
+        ],
       ]);
     const last = el.children.at(-1);
     if (el.closeName !== undefined) {
