@@ -274,8 +274,16 @@ class DriftWalker {
   ) {}
 
   private unlisted(path: string, values: readonly unknown[], at: string, value: unknown): ContractWarning {
+    // A long list (Azure's session types: 64) is cut in the message; `allowed` has it all.
+    const message =
+      values.length <= 12
+        ? describe("enum", path, { allowedValues: values }, value)
+        : `${path === "" ? "the body" : path} must be one of the ${values.length} values the contract lists (${values
+            .slice(0, 3)
+            .map((x) => show(x))
+            .join(", ")}, …); got ${show(value)}`;
     return {
-      message: describe("enum", path, { allowedValues: values }, value),
+      message,
       instancePath: path,
       schemaPath: at,
       specLocation: at,
@@ -344,7 +352,7 @@ class DriftWalker {
         const named = this.otherCasing(schema, key);
         if (named !== undefined) {
           this.errors.push({
-            message: `${path === "" ? "the body" : path} has the property ${show(key)} in ${this.casing === "camel" ? "PascalCase" : "camelCase"}, in a ${this.casing === "camel" ? "camelCase" : "PascalCase"} body: ${show(named)}`,
+            message: `${path === "" ? "the body" : path} has the property ${show(key)}, ${this.casing === "camel" ? "PascalCase in a camelCase" : "camelCase in a PascalCase"} body (the member ${show(named)})`,
             instancePath: path,
             schemaPath: `${pointer}/properties`,
             specLocation: `${pointer}/properties`,
