@@ -398,14 +398,20 @@ class DriftWalker {
   ): void {
     const variant: Variant = { casing: this.casing, mode: "lenient" };
     let best: ContractWarning[] | undefined;
+    // The casing errors of the alternative read (each alternative tried adds its own).
+    const mark = this.errors.length;
+    let bestErrors: ContractError[] = [];
     for (let i = 0; i < alts.length; i++) {
       // A yes/no question: the first-error validator answers it without gathering errors.
       if (!this.contract.validator(alts[i], `${pointer}/${i}`, variant, false)(value)) continue;
       const found: ContractWarning[] = [];
       this.walk(alts[i], `${pointer}/${i}`, value, path, found);
-      if (best === undefined || found.length < best.length) best = found;
-      if (best.length === 0) break;
+      const errors = this.errors.splice(mark);
+      if (best === undefined || found.length + errors.length < best.length + bestErrors.length)
+        [best, bestErrors] = [found, errors];
+      if (best.length + bestErrors.length === 0) break;
     }
+    this.errors.push(...bestErrors);
     if (best === undefined && isObject(value)) {
       const keys = Object.keys(value);
       let used = -1;
