@@ -132,7 +132,7 @@ export function jsonMutants(doc: Json, schema: unknown, text: string, casing: "p
   };
   /** The object or array at `path` in `root`. */
   const at = (root: unknown, path: (string | number)[]): Json =>
-    path.reduce<Json>((v, k) => (v)[k as string] as Json, root as Json);
+    path.reduce<Json>((v, k) => v[k as string] as Json, root as Json);
 
   const walk = (raw: unknown, value: unknown, path: (string | number)[]) => {
     const { node } = pick(doc, raw, value, names);
