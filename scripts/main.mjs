@@ -21,7 +21,7 @@ function list(dir, filter) {
 const specLib = join(root, "spec", "dist", "lib", "src", "index.js");
 const types = list(join(root, "packages", "types", "generated"), (f) => f.endsWith(".ts"));
 if (!existsSync(specLib) || types.length === 0) {
-  console.error("Nothing was bundled or generated: run `npx -y pnpm@10.34.7 start` from the repository root.");
+  console.error("Nothing was bundled or generated: run `npx -y pnpm@12.25.1 start` from the repository root.");
   process.exit(1);
 }
 const spec = await import(pathToFileURL(specLib).href);
@@ -133,7 +133,7 @@ for (const api of registry) {
         .replaceAll("{password}", user.password)}`,
     );
 }
-console.log("\nNext: README command 2 (`npx -y pnpm@10.34.7 install && npx -y pnpm@10.34.7 test`) runs every test.");
+console.log("\nNext: README command 2 (`npx -y pnpm@12.25.1 install && npx -y pnpm@12.25.1 test`) runs every test.");
 
 if (once) {
   await stopAll();

@@ -10,8 +10,8 @@ export const TURBO_ENV = {
   TURBO_TELEMETRY_DISABLED: "1",
   REDOCLY_TELEMETRY: "off",
   REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
-  // In the env of the test tasks: a run on another Node version (.ci/run's Node 24 pass) misses the cache
-  // and really runs instead of replaying the Node 20 pass.
+  // In the env of the test tasks: a run on another Node version (.ci/run's Node 26 pass) misses the cache
+  // and really runs instead of replaying the Node 22 pass.
   VEEAM_SESSIONS_NODE_VERSION: process.version,
 };
 

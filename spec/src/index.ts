@@ -66,7 +66,7 @@ export interface Registry {
 /** spec/dist: the bundled documents and apis.json (this file is dist/lib/src/index.js). */
 export const distDir: string = fileURLToPath(new URL("../../", import.meta.url));
 
-const BUNDLE_HINT = "run `npx -y pnpm@10.34.7 bundle` from the repository root (turbo runs it before builds and tests)";
+const BUNDLE_HINT = "run `npx -y pnpm@12.25.1 bundle` from the repository root (turbo runs it before builds and tests)";
 
 let cached: Registry | undefined;
 

@@ -13,7 +13,7 @@ function loadBundle(): Obj {
   const file = fileURLToPath(distUrl);
   if (!existsSync(file)) {
     throw new Error(
-      `${file} is missing: build it with \`npx -y pnpm@10.34.7 --filter @veeam-sessions/spec bundle\` ` +
+      `${file} is missing: build it with \`npx -y pnpm@12.25.1 --filter @veeam-sessions/spec bundle\` ` +
         "(or `spec/node_modules/.bin/redocly bundle backup-for-azure --config redocly.yaml -o spec/dist/backup-for-azure.json --ext json`).",
     );
   }

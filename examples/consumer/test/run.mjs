@@ -56,7 +56,7 @@ const tarballs = existsSync(packed) ? readdirSync(packed).filter((f) => f.endsWi
 const tarballOf = (name) => {
   const matches = tarballs.filter((f) => f.startsWith(`veeam-sessions-${name}-`)).sort();
   if (matches.length === 0) {
-    console.error(`consumer: no tarball of @veeam-sessions/${name} in ${packed}: run \`npx -y pnpm@10.34.7 pack-all\``);
+    console.error(`consumer: no tarball of @veeam-sessions/${name} in ${packed}: run \`npx -y pnpm@12.25.1 pack-all\``);
     process.exit(1);
   }
   return join(packed, matches.at(-1));
@@ -162,6 +162,27 @@ if (ready) {
       throw new Error(`veeam-mock exited ${exited.code} on SIGTERM`);
     return `GET ${url}/ → ${answer.status} ${answer.type}`;
   });
+
+  await step(
+    "without Prism (an optional peer, not installed): --engine prism and proxy print the install hint",
+    async () => {
+      if (existsSync(join(dir, "node_modules", "@stoplight", "prism-cli")))
+        throw new Error(
+          "npm installed @stoplight/prism-cli: it must stay an optional peer (~55 MB users of the simulator never need)",
+        );
+      const hint = /^veeam-mock: Prism is not installed .*npm install --save-dev @stoplight\/prism-cli@\S+\n$/;
+      for (const args of [
+        ["--api", "em", "--engine", "prism", "--port", "0"],
+        ["proxy", "--api", "em", "--upstream", "http://127.0.0.1:9/api", "--port", "0"],
+      ]) {
+        const r = await run(bin("veeam-mock"), args, { cwd: dir });
+        expectExit(r, 1, `veeam-mock ${args.join(" ")}`);
+        if (!hint.test(r.err))
+          throw new Error(`veeam-mock ${args.join(" ")}: not the one-line install hint:\n${r.err}`);
+      }
+      return "one line each, exit 1";
+    },
+  );
 
   await step("vitest: startMock() and the client", async () => {
     const r = await run(bin("vitest"), ["run", "--reporter=default"], { cwd: dir });

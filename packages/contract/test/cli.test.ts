@@ -1,5 +1,7 @@
-// `veeam-contract validate`: as a process (exit codes, --json, --help, one-line usage errors)
-// and in-process through run() (progress).
+// `veeam-contract validate`: the built CLI as a process once per way it ends (exit 0, 1 and 2,
+// --help, --version, the bin shim), and every other behaviour through run(), the CLI's core,
+// in-process: cli.ts only hands run() the process's argv, streams and exit code, so a process per
+// case re-proved that one line while it cost ~5 s of start-up (tsx, spec load, ajv compile) each.
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,18 +9,37 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { run } from "../src/run.js";
+import { createValidator, type ContractValidator } from "../src/validator.js";
 
 const pkg = fileURLToPath(new URL("..", import.meta.url));
 const fixtures = join(pkg, "fixtures");
 
-/** Runs the CLI from source (node + tsx), as the shim runs dist/cli.js. */
-function cli(args: string[], cwd = pkg): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(pkg, "src", "cli.ts"), ...args], {
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (bin shim, dist/cli.js) as a process; turbo builds before it tests. */
+function proc(args: string[], cwd = pkg): Result {
+  const r = spawnSync(process.execPath, [join(pkg, "bin", "veeam-contract.js"), ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// One validator over the bundled specs for every in-process run with the default options.
+let shared: Promise<ContractValidator> | undefined;
+
+/** Runs the CLI's core in-process: what the process prints on stdout and stderr, and its exit status. */
+async function cli(args: string[], cwd = pkg): Promise<Result> {
+  const out = { stdout: "", stderr: "" };
+  const io = { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), cwd };
+  const options = args.includes("--xml-unknown") ? {} : { validator: await (shared ??= createValidator()) };
+  const status = await run(args, io, options);
+  return { status, ...out };
 }
 
 function tmp(files: Record<string, string>): string {
@@ -49,20 +70,20 @@ function expectOneLiner(r: { status: number | null; stderr: string }, ...parts: 
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
-describe("veeam-contract (process)", () => {
-  it("--help prints the usage and exits 0", () => {
-    const r = cli(["--help"]);
+describe("veeam-contract", () => {
+  it("--help prints the usage and exits 0", async () => {
+    const r = proc(["--help"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: veeam-contract validate \[options\] <file\|dir>\.\.\./);
     expect(r.stdout).toContain("Exit status: 0");
     expect(r.stdout).toContain("--strict");
     expect(r.stdout).toContain("N passed, N failed, N warnings");
-    expect(cli(["validate", "-h"]).status).toBe(0);
+    expect((await cli(["validate", "-h"])).status).toBe(0);
   });
 
   it("--version prints the package version and exits 0", () => {
     const { version } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version: string };
-    const r = cli(["--version"]);
+    const r = proc(["--version"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`veeam-contract ${version}\n`);
   });
@@ -78,8 +99,8 @@ describe("veeam-contract (process)", () => {
     expect(await run([...args, "--api", "azure"], io)).toBe(2);
   });
 
-  it("exits 0 when every fixture is valid: one line each, then `N passed, N failed`", () => {
-    const r = cli(["validate", "fixtures/enterprise-manager", "fixtures/backup-for-azure"]);
+  it("exits 0 when every fixture is valid: one line each, then `N passed, N failed`", async () => {
+    const r = await cli(["validate", "fixtures/enterprise-manager", "fixtures/backup-for-azure"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
@@ -95,8 +116,8 @@ describe("veeam-contract (process)", () => {
     );
   });
 
-  it("exits 1 when a body breaks the contract, with the reasons on the fixture's line", () => {
-    const r = cli(["validate", "fixtures/invalid"]);
+  it("exits 1 when a body breaks the contract, with the reasons on the fixture's line", async () => {
+    const r = await cli(["validate", "fixtures/invalid"]);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("0 passed, 16 failed, 0 warnings");
@@ -105,12 +126,12 @@ describe("veeam-contract (process)", () => {
     );
     expect(lines.find((l) => l.includes("doctype.body.xml"))).toMatch(/DOCTYPE_FORBIDDEN/);
     expect(
-      cli(["validate", "-q", "fixtures/invalid", "fixtures/backup-for-azure"]).stdout.trimEnd().split("\n"),
+      (await cli(["validate", "-q", "fixtures/invalid", "fixtures/backup-for-azure"])).stdout.trimEnd().split("\n"),
     ).toHaveLength(18);
   });
 
-  it("passes drift with WARN lines and exit 0; --strict makes warnings exit 1", () => {
-    const r = cli(["validate", "fixtures/drift"]);
+  it("passes drift with WARN lines and exit 0; --strict makes warnings exit 1", async () => {
+    const r = await cli(["validate", "fixtures/drift"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
@@ -118,14 +139,15 @@ describe("veeam-contract (process)", () => {
     expect(lines).toContain(
       'WARN fixtures/drift/json/job-type-unknown.body.json (getBackupSession 200 application/json): /JobType must be one of "Backup", "BackupCopy", "ImmediateBackupCopy", "ImmediateBackupCopyWorker", "AgentBackup", "AgentManagement", "NasBackup"; got "SureBackup" (enum)',
     );
-    const strict = cli(["validate", "--strict", "fixtures/drift"]);
+    // As a process: exit 1 is the process's exit code.
+    const strict = proc(["validate", "--strict", "fixtures/drift"]);
     expect(strict.status).toBe(1);
     expect(strict.stdout.trimEnd().split("\n").at(-1)).toBe("5 passed, 0 failed, 5 warnings");
-    expect(cli(["validate", "--strict", "fixtures/enterprise-manager"]).status).toBe(0);
+    expect((await cli(["validate", "--strict", "fixtures/enterprise-manager"])).status).toBe(0);
   });
 
-  it("--json prints a machine-readable report", () => {
-    const r = cli([
+  it("--json prints a machine-readable report", async () => {
+    const r = await cli([
       "validate",
       "--json",
       "fixtures/invalid/xml/wrong-root.body.xml",
@@ -161,23 +183,26 @@ describe("veeam-contract (process)", () => {
     ]);
   });
 
-  it("exits 2 with a one-line message for a body without its meta", () => {
+  it("exits 2 with a one-line message for a body without its meta", async () => {
     const dir = tmp({ "getBackupSession.200.body.xml": seed("seed-002-backup-session") });
     expectOneLiner(
-      cli(["validate", dir]),
+      await cli(["validate", dir]),
       "getBackupSession.200.body.xml",
       "no getBackupSession.200.meta.json next to it",
     );
     // Named on the command line, the same.
-    expectOneLiner(cli(["validate", join(dir, "getBackupSession.200.body.xml")]), "no getBackupSession.200.meta.json");
+    expectOneLiner(
+      await cli(["validate", join(dir, "getBackupSession.200.body.xml")]),
+      "no getBackupSession.200.meta.json",
+    );
   });
 
-  it("exits 2 with a one-line message for a meta without its body", () => {
+  it("exits 2 with a one-line message for a meta without its body", async () => {
     const dir = tmp({ "x.meta.json": meta() });
-    expectOneLiner(cli(["validate", dir]), "x.meta.json", "no body next to it");
+    expectOneLiner(await cli(["validate", dir]), "x.meta.json", "no body next to it");
   });
 
-  it("exits 2 for an unknown api, operation, status or media type, naming the file", () => {
+  it("exits 2 for an unknown api, operation, status or media type, naming the file", async () => {
     const body = seed("seed-002-backup-session");
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ api: "veeam-one" }, 'unknown api "veeam-one"'],
@@ -191,35 +216,36 @@ describe("veeam-contract (process)", () => {
     ];
     for (const [over, message] of cases) {
       const dir = tmp({ "f.meta.json": meta(over), "f.body.xml": body });
-      expectOneLiner(cli(["validate", dir]), "f.meta.json", message);
+      expectOneLiner(await cli(["validate", dir]), "f.meta.json", message);
     }
     const bad = tmp({ "f.meta.json": "{ not json", "f.body.xml": body });
-    expectOneLiner(cli(["validate", bad]), "f.meta.json", "not JSON");
+    expectOneLiner(await cli(["validate", bad]), "f.meta.json", "not JSON");
   });
 
-  it("exits 2 for a file that cannot be read, and still checks the others", () => {
-    const r = cli(["validate", "fixtures/backup-for-azure/token.meta.json", "does/not/exist.xml"]);
+  it("exits 2 for a file that cannot be read, and still checks the others", async () => {
+    const r = await cli(["validate", "fixtures/backup-for-azure/token.meta.json", "does/not/exist.xml"]);
     expectOneLiner(r, "does/not/exist.xml", "no such file or directory");
     expect(r.stdout).toContain("1 passed, 0 failed");
     const dir = tmp({ "f.meta.json": meta(), "f.body.xml": "x" });
     chmodSync(join(dir, "f.body.xml"), 0o000);
-    if (process.getuid?.() !== 0) expectOneLiner(cli(["validate", dir]), "f.body.xml", "permission denied");
+    if (process.getuid?.() !== 0) expectOneLiner(await cli(["validate", dir]), "f.body.xml", "permission denied");
   });
 
-  it("exits 2 for a bad option, a missing command or no paths", () => {
-    const bad = cli(["validate", "--frobnicate", "x"]);
+  it("exits 2 for a bad option, a missing command or no paths", async () => {
+    // As a process: exit 2 and the one line on the process's stderr.
+    const bad = proc(["validate", "--frobnicate", "x"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(
       /^veeam-contract: Unknown option '--frobnicate'.*\nRun `veeam-contract --help` for usage\.\n$/,
     );
-    expect(cli([]).status).toBe(2);
-    expect(cli(["check", "x"]).status).toBe(2);
-    expect(cli(["validate"]).status).toBe(2);
-    expect(cli(["validate", "--status", "abc", "x.xml"]).status).toBe(2);
-    expect(cli(["validate", tmp({})]).stderr).toContain("no fixtures found");
+    expect((await cli([])).status).toBe(2);
+    expect((await cli(["check", "x"])).status).toBe(2);
+    expect((await cli(["validate"])).status).toBe(2);
+    expect((await cli(["validate", "--status", "abc", "x.xml"])).status).toBe(2);
+    expect((await cli(["validate", tmp({})])).stderr).toContain("no fixtures found");
   });
 
-  it("checks a bare body described by flags", () => {
+  it("checks a bare body described by flags", async () => {
     const dir = tmp({
       "session.xml": seed("seed-002-backup-session"),
       "refs.json": readFileSync(
@@ -227,7 +253,7 @@ describe("veeam-contract (process)", () => {
         "utf8",
       ),
     });
-    const a = cli([
+    const a = await cli([
       "validate",
       "--api",
       "enterprise-manager",
@@ -243,21 +269,21 @@ describe("veeam-contract (process)", () => {
     ]);
     expect(a.stdout).toContain("1 passed, 0 failed");
     expect(a.status).toBe(0);
-    const b = cli(["validate", "--operation", "listBackupSessions", "--status", "200", join(dir, "refs.json")]);
+    const b = await cli(["validate", "--operation", "listBackupSessions", "--status", "200", join(dir, "refs.json")]);
     expect(b.stdout).toContain("1 passed, 0 failed");
-    const c = cli(["validate", "--operation", "getBackupSession", join(dir, "session.xml")]);
+    const c = await cli(["validate", "--operation", "getBackupSession", join(dir, "session.xml")]);
     expectOneLiner(c, "session.xml", "no --status given");
-    const d = cli(["validate", join(dir, "session.xml")]);
+    const d = await cli(["validate", join(dir, "session.xml")]);
     expectOneLiner(d, "session.xml", "not a fixture");
   });
 
-  it("--xml-unknown error fails XML the schema does not describe", () => {
+  it("--xml-unknown error fails XML the schema does not describe", async () => {
     const dir = tmp({
       "f.meta.json": meta(),
       "f.body.xml": seed("backup-session-running").replace("<JobName>", "<Colour>blue</Colour><JobName>"),
     });
-    expect(cli(["validate", dir]).status).toBe(0);
-    const r = cli(["validate", "--xml-unknown", "error", dir]);
+    expect((await cli(["validate", dir])).status).toBe(0);
+    const r = await cli(["validate", "--xml-unknown", "error", dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("UNKNOWN_NODE");
   });
@@ -312,11 +338,7 @@ describe("the bin shim", () => {
   it("runs the built CLI (turbo builds before it tests)", () => {
     const dist = join(pkg, "dist", "cli.js");
     expect(existsSync(dist), "dist/cli.js is missing: run `pnpm build` (turbo's test task builds first)").toBe(true);
-    const r = spawnSync(
-      process.execPath,
-      [join(pkg, "bin", "veeam-contract.js"), "validate", "fixtures/backup-for-azure"],
-      { cwd: pkg, encoding: "utf8" },
-    );
+    const r = proc(["validate", "fixtures/backup-for-azure"]);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("8 passed, 0 failed, 2 warnings");
     expect(r.status).toBe(0);
   });

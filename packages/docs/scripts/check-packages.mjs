@@ -3,7 +3,7 @@
 // non-private package of the workspace, found from pnpm-workspace.yaml, so a new package is
 // covered as soon as it exists. Run it after the packages are built (their `files` must exist):
 //
-//   npx -y pnpm@10.34.7 build && node packages/docs/scripts/check-packages.mjs [--json]
+//   npx -y pnpm@12.25.1 build && node packages/docs/scripts/check-packages.mjs [--json]
 //
 // Exit code 1 if any package has a publint error (warnings count as errors: --strict) or an
 // attw problem. Suggestions are printed but do not fail.
@@ -132,7 +132,7 @@ async function checkPackage(dir) {
   for (const message of lint.messages) {
     let text = formatMessage(message, lint.pkg, { color: false }) ?? message.code;
     if (message.code === "FILE_DOES_NOT_EXIST")
-      text += " (is the package built? run `npx -y pnpm@10.34.7 build` first)";
+      text += " (is the package built? run `npx -y pnpm@12.25.1 build` first)";
     result.findings.push({ tool: "publint", level: message.type, text });
   }
   const lintErrors = lint.messages.filter((m) => m.type === "error").length;

@@ -41,7 +41,7 @@ export async function serveDocs({ port = 0, host = "127.0.0.1", dir = DIST } = {
   const root = resolve(dir);
   if (!existsSync(join(root, "index.html"))) {
     throw new Error(
-      `No docs site in ${root}: build it first (\`npx -y pnpm@10.34.7 run docs\`, or \`node scripts/build.mjs\` in packages/docs).`,
+      `No docs site in ${root}: build it first (\`npx -y pnpm@12.25.1 run docs\`, or \`node scripts/build.mjs\` in packages/docs).`,
     );
   }
 
@@ -69,7 +69,9 @@ export async function serveDocs({ port = 0, host = "127.0.0.1", dir = DIST } = {
     url: `http://${urlHost}:${boundPort}/`,
     close: () =>
       new Promise((resolveClose, rejectClose) => {
-        server.close((error) => (error ? rejectClose(error) : resolveClose()));
+        server.close((error) =>
+          error ? rejectClose(error instanceof Error ? error : new Error(String(error))) : resolveClose(),
+        );
         server.closeAllConnections();
       }),
   };
@@ -133,7 +135,7 @@ Usage: node scripts/serve.mjs [--port 4000] [--host 127.0.0.1] [--dir dist]
   --dir       folder to serve (default: packages/docs/dist)
   --help, -h  show this help
 
-Build the site first: npx -y pnpm@10.34.7 run docs (from the repository root).`;
+Build the site first: npx -y pnpm@12.25.1 run docs (from the repository root).`;
 
 async function main() {
   let values;

@@ -58,6 +58,26 @@ let served: ServedDocs;
 let browser: Browser;
 let origin: string;
 
+type Recorded = Awaited<ReturnType<typeof recordedPage>>;
+// Each reference page is loaded once for the whole file (a Redoc page of a few MB takes many
+// seconds to hydrate on a loaded 2-core machine); every test then moves within it by hash
+// changes, which Redoc handles without a reload. Its record (console errors, failed and
+// external requests) covers everything every test did on it.
+const referencePages = new Map<string, Promise<Recorded>>();
+function referencePage(name: string): Promise<Recorded> {
+  let opened = referencePages.get(name);
+  if (!opened) {
+    opened = (async () => {
+      const recorded = await recordedPage(browser, origin);
+      await recorded.page.goto(`${served.url}${name}.html`, { waitUntil: "load" });
+      await waitForRedoc(recorded.page);
+      return recorded;
+    })();
+    referencePages.set(name, opened);
+  }
+  return opened;
+}
+
 function checkRecord(name: string, record: PageRecord): void {
   expect(record.errors, `${name}: console errors`).toEqual([]);
   expect(record.failed, `${name}: failed requests`).toEqual([]);
@@ -74,7 +94,7 @@ async function screenshot(page: Page, file: string, fullPage = false): Promise<s
 beforeAll(async () => {
   if (!existsSync(join(DIST, "index.html"))) {
     throw new Error(
-      `no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@10.34.7 run docs\`) first`,
+      `no built site in ${DIST}: run \`node scripts/build.mjs\` in packages/docs (or \`npx -y pnpm@12.25.1 run docs\`) first`,
     );
   }
   browser = await launchChromium();
@@ -83,6 +103,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const opened of referencePages.values()) await (await opened).context.close();
   await browser?.close();
   await served?.close();
   if (summary.length > 0) {
@@ -152,10 +173,8 @@ describe("docs site in Chromium", () => {
         byPage.set(pageUrl, [...(byPage.get(pageUrl) ?? []), href]);
       }
       for (const [pageUrl, links] of byPage) {
-        const reference = await context.newPage();
-        try {
-          await reference.goto(new URL(links[0]!, served.url).href);
-          await waitForRedoc(reference);
+        const { page: reference } = await referencePage(pageUrl.replace(/\.html$/, ""));
+        {
           for (const href of links) {
             const hash = href.slice(href.indexOf("#"));
             await reference.evaluate((h) => (window.location.hash = h), hash);
@@ -164,8 +183,6 @@ describe("docs site in Chromium", () => {
               .waitFor() // the page's default timeout (60 s, support/browser.ts): a guard, not a speed check
               .catch(() => unresolved.push(`${pageUrl}${hash}`));
           }
-        } finally {
-          await reference.close();
         }
       }
       expect(unresolved, "index links without a section on their page").toEqual([]);
@@ -188,11 +205,10 @@ describe("docs site in Chromium", () => {
   it.each(all.map((api) => [api.name, api] as const))(
     "%s: loads offline, lists every operation in the side navigation, shows its code samples",
     async (name, api: Api) => {
-      const { context, page, record } = await recordedPage(browser, origin);
-      try {
+      const { page, record } = await referencePage(name);
+      {
         const pageUrl = `${served.url}${name}.html`;
-        await page.goto(pageUrl, { waitUntil: "load" });
-        await waitForRedoc(page);
+        await page.evaluate(() => window.scrollTo(0, 0));
         const shotTop = await screenshot(page, `${name}.png`);
 
         const nav = await navOperations(page);
@@ -262,8 +278,6 @@ describe("docs site in Chromium", () => {
           operations: `${expected.length - missing.length}/${expected.length} in nav, ${withSamples.length - samplesMissing.length}/${withSamples.length} code samples shown, ${expected.length - curlMissing.length}/${expected.length} curl`,
           screenshot: [shotTop, shotNav, await screenshot(page, `${name}-code-sample.png`)],
         });
-      } finally {
-        await context.close();
       }
     },
   );
@@ -272,11 +286,9 @@ describe("docs site in Chromium", () => {
     const api = all.find((a) => a.name === "enterprise-manager");
     expect(api, "@veeam-sessions/spec exports enterprise-manager").toBeDefined();
     if (!api) return;
-    const { context, page, record } = await recordedPage(browser, origin);
-    try {
+    const { page, record } = await referencePage("enterprise-manager");
+    {
       const pageUrl = `${served.url}enterprise-manager.html`;
-      await page.goto(pageUrl, { waitUntil: "load" });
-      await waitForRedoc(page);
       const nav = await navOperations(page);
       const hrefOf = (operationId: string) =>
         nav.find((item) => item.href.toLowerCase().endsWith(`/${operationId.toLowerCase()}`))?.href;
@@ -336,8 +348,6 @@ describe("docs site in Chromium", () => {
         operations: `${operations(api.doc).length} with XML+JSON examples`,
         screenshot: [shotXml],
       });
-    } finally {
-      await context.close();
     }
   });
 });

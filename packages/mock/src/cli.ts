@@ -7,6 +7,7 @@ import {
   APIS,
   DEFAULT_USER,
   defaultEngine,
+  MAX_SESSIONS,
   startMocks,
   startProxy,
   type ApiName,
@@ -14,11 +15,13 @@ import {
   type Exchange,
   type MockServer,
 } from "./index.js";
+import { PRISM_INSTALL_HINT, prismVersion } from "./prism.js";
 import { formatViolation } from "./violations.js";
 
 const require = createRequire(import.meta.url);
 const VERSION = (require("../package.json") as { version: string }).version;
-const PRISM_VERSION = (require("@stoplight/prism-cli/package.json") as { version: string }).version;
+// Prism is an optional peer: the help and --version say when it is not installed.
+const PRISM_VERSION = prismVersion() ?? "(not installed)";
 
 const NAMES = apis()
   .map((a) => a.slug)
@@ -51,8 +54,10 @@ Mock (default):
 
 Simulator:
   --seed N        seed of the generated sessions (default 1: the same sessions every run)
-  --sessions N    top-level sessions over the last 7 days (default 300; task sessions on top)
-  --data DIR      replay recorded responses (recordTo() output) instead of generating
+  --sessions N    top-level sessions over the last 7 days (default 300, at most ${MAX_SESSIONS};
+                  task sessions on top)
+  --data DIR      replay recorded responses (recordTo() output) instead of generating; every
+                  session must fit its schema (an error names the file and the member)
   --user NAME:PASSWORD
                   who may log on; repeat for more (default: ${DEFAULT_USER.username}:${DEFAULT_USER.password})
   --session-ttl S a logon session ends after S seconds idle (default 900)
@@ -127,7 +132,12 @@ function simulatorOptions(values: Record<string, string | boolean | string[] | u
     return { username: u.slice(0, colon), password: u.slice(colon + 1) };
   });
   const seed = numberOf("seed", str("seed"), Number.isInteger, "a whole number");
-  const sessions = numberOf("sessions", str("sessions"), whole, "a number of sessions");
+  const sessions = numberOf(
+    "sessions",
+    str("sessions"),
+    (n) => whole(n) && n <= MAX_SESSIONS,
+    `a number of sessions from 0 to ${MAX_SESSIONS}`,
+  );
   const ttl = numberOf("session-ttl", str("session-ttl"), (n) => n > 0, "a number of seconds");
   const tokenTtl = numberOf("token-ttl", str("token-ttl"), (n) => whole(n) && n > 0, "a number of seconds");
   const stopMs = numberOf("stop-time", str("stop-time"), whole, "a number of milliseconds");
@@ -264,6 +274,8 @@ async function main(argv: string[]): Promise<number> {
     for (const flag of simFlags)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} is for the simulator (--engine sim)`);
   if (values.dynamic && engines.includes("sim")) throw new UsageError(`--dynamic is for --engine prism`);
+  // Without Prism, say so in one line before anything starts.
+  if ((proxy || engines.includes("prism")) && prismVersion() === undefined) throw new Error(PRISM_INSTALL_HINT);
   const sim = simulatorOptions(values);
   const port = portOf(values.port);
   const startTimeout = values["start-timeout"];

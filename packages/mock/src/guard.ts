@@ -1,5 +1,6 @@
-// What the front checks before a request reaches Prism, so that no request can take Prism
-// down: malformed percent-encoding in the path, the query or a form body (Prism throws a
+// What the front checks before a request reaches Prism, and the simulator before it reads a
+// request, so that no request can take either down: a request target no URL parser reads
+// (`//[`), malformed percent-encoding in the path, the query or a form body (Prism throws a
 // URIError it does not catch, and exits) and bodies over a size limit. The refusal is the
 // API's own error body, chosen from the spec's examples: EM's `Error` (XML or JSON by Accept)
 // where the spec has `Error400`, problem+json where it has `ProblemBadRequest`.
@@ -16,8 +17,18 @@ export interface Refusal {
   message: string;
 }
 
-/** Why the path or query cannot be decoded, if it cannot. */
+/**
+ * The request target as a URL, the way the servers here read it (relative to a dummy origin), or
+ * undefined when it cannot be read at all: `//[`, `http://[x/api`. node:http passes any target
+ * on, and `new URL()` throws on these.
+ */
+export function parseTarget(url: string): URL | undefined {
+  return URL.canParse(url, "http://target") ? new URL(url, "http://target") : undefined;
+}
+
+/** Why the request target, its path or its query cannot be decoded, if it cannot. */
 export function checkUrl(url: string): Refusal | undefined {
+  if (!URL.canParse(url, "http://target")) return { status: 400, message: "The request target is malformed." };
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   if (!decodes(path)) return { status: 400, message: "The request path has malformed percent-encoding." };
@@ -66,7 +77,29 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
     });
     req.on("end", () => !over && resolve(Buffer.concat(chunks)));
     req.on("error", () => !over && resolve(undefined));
+    // A request cut short (the client went away, or the server timed it out) may end with
+    // neither: without this the promise would wait forever. After "end" it changes nothing.
+    req.on("close", () => !over && resolve(undefined));
   });
+}
+
+/**
+ * The status to answer a request node:http could not read with (its 'clientError' event), as
+ * node answers when nothing listens: 431 for headers over `maxHeaderSize`, 408 for headers or a
+ * body not complete within `headersTimeout` / `requestTimeout`, 413 for oversized chunk
+ * extensions, 400 for anything else the parser refuses.
+ */
+export function clientErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 {
+  switch (code) {
+    case "HPE_HEADER_OVERFLOW":
+      return 431;
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return 408;
+    case "HPE_CHUNK_EXTENSIONS_OVERFLOW":
+      return 413;
+    default:
+      return 400;
+  }
 }
 
 /** The API's error body for a refused request, as the spec's examples shape it. */

@@ -15,7 +15,7 @@ export type { Exchange } from "./front.js";
 export type { Violation } from "./violations.js";
 export { formatViolation, parseViolations } from "./violations.js";
 export { APIS, specPath } from "./spec.js";
-export { DEFAULT_USER } from "./sim/index.js";
+export { DEFAULT_USER, MAX_SESSIONS, SimDataError } from "./sim/index.js";
 export type { AuthUser, Faults, SimSessions, SimulatorControl, SimulatorOptions } from "./sim/index.js";
 
 /** Where the CLI (and `startMock` without `port`) listens: each API's `port` in its spec/<api>/api.yaml. */

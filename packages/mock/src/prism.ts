@@ -1,9 +1,26 @@
 // One Prism process (`prism mock` or `prism proxy`) on 127.0.0.1 and a free port, started
 // through bin/prism-child.mjs; resolves once Prism listens, and stops it for good.
 import { fork, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const CHILD = fileURLToPath(new URL("../bin/prism-child.mjs", import.meta.url));
+
+/**
+ * The one line a user without Prism reads. Prism (~55 MB) is an optional peer dependency: the
+ * simulator needs none of it, `engine: "prism"` and the proxy do.
+ */
+export const PRISM_INSTALL_HINT =
+  "Prism is not installed (an optional peer of @veeam-sessions/mock, needed for --engine prism and proxy): npm install --save-dev @stoplight/prism-cli@5.14.2";
+
+/** The installed Prism's version, as bin/prism-child.mjs would find it; undefined when there is none. */
+export function prismVersion(): string | undefined {
+  try {
+    return (createRequire(CHILD)("@stoplight/prism-cli/package.json") as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
 
 export type PrismLogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
@@ -34,6 +51,7 @@ export interface PrismProcess {
 const KEEP = 60;
 
 export async function startPrism(options: PrismProcessOptions): Promise<PrismProcess> {
+  if (prismVersion() === undefined) throw new Error(PRISM_INSTALL_HINT);
   const started = performance.now();
   const child: ChildProcess = fork(
     CHILD,

@@ -40,6 +40,12 @@ describe("veeam-mock", () => {
     expect(r.output()).toMatch(/Unknown option '--prot'/);
   });
 
+  it("--sessions over the cap is a usage error naming the limit (exit 2), before anything is built", async () => {
+    const r = cli(["--api", "em", "--port", "0", "--sessions", "1000000000"]);
+    expect((await r.exited).code).toBe(2);
+    expect(r.output()).toMatch(/--sessions.*a number of sessions from 0 to 100000/);
+  });
+
   it("proxy needs --upstream", async () => {
     const r = cli(["proxy", "--api", "em"]);
     expect((await r.exited).code).toBe(2);

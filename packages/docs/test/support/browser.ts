@@ -47,8 +47,10 @@ function untar(tar: Buffer): [string, Buffer][] {
 /** Unpack @sparticuz/chromium's browser and fonts into node_modules/.cache, once per version. */
 function npmChromium(): ChromiumBinary {
   const require = createRequire(join(docsDir, "package.json"));
-  // The package exports only its entry point: find its folder from there (build/cjs/index.cjs).
-  const pkgDir = resolve(dirname(require.resolve("@sparticuz/chromium")), "..", "..");
+  // The package exports only its entry point (build/index.js, build/cjs/index.cjs in older
+  // releases): find its folder by walking up from there to the one holding bin/chromium.br.
+  let pkgDir = dirname(require.resolve("@sparticuz/chromium"));
+  while (!existsSync(join(pkgDir, "bin", "chromium.br")) && dirname(pkgDir) !== pkgDir) pkgDir = dirname(pkgDir);
   const { version } = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string };
   const dir = join(docsDir, "node_modules", ".cache", `sparticuz-chromium-${version}`);
   const binary = join(dir, "chromium");

@@ -2,7 +2,8 @@
 // (templates are the document's own examples, with ids, names, times, states and links varied)
 // or added by the user. Every record keeps its body in the schema's member names; the phase of a
 // stopped session is worked out when it is read (no timers).
-import type { Json } from "@veeam-sessions/spec";
+import { isObject, type Json } from "@veeam-sessions/spec";
+import type { XmlCodec } from "@veeam-sessions/xml";
 import type { KindProfile, SimulatorProfile } from "./profile.js";
 import { text, type SpecModel } from "./model.js";
 import { createRandom, type Random } from "./random.js";
@@ -29,6 +30,171 @@ export interface DatasetOptions {
   now: number;
   /** Base URL of the mock (`http://127.0.0.1:4010/api`): every Href and link points here. */
   base: string;
+  /** The API's XML codec when it answers sessions in XML: a record must be encodable. */
+  xml?: XmlCodec | undefined;
+}
+
+/**
+ * Data the simulator refuses to hold: a session that does not fit its schema (a `--data`
+ * record, or members given to `mock.sessions.add` / `update`), whose answer would break the
+ * contract or fail (XML cannot carry a NUL, nor an integer "abc"); or a `--data` file that cannot
+ * be read (not JSON, too large).
+ */
+export class SimDataError extends Error {
+  override readonly name = "SimDataError";
+  readonly code = "SIM_DATA";
+  /** The kind (schema name) of the session, when a session is wrong. */
+  readonly kind: string | undefined;
+  /** JSON Pointer of the member that is wrong (in the file when `file` is set), "" for the whole. */
+  readonly member: string;
+  /** What is wrong. */
+  readonly reason: string;
+  /** The `--data` file it came from. */
+  readonly file: string | undefined;
+
+  constructor(details: { reason: string; member?: string; kind?: string; file?: string; where?: string }) {
+    const where = details.where ?? details.kind ?? "data";
+    const member = details.member ?? "";
+    super(
+      `${where}: ${member ? `${member}: ` : ""}${details.reason}${details.kind ? ` (a ${details.kind} must fit its schema)` : ""}`,
+    );
+    this.kind = details.kind;
+    this.member = member;
+    this.reason = details.reason;
+    this.file = details.file;
+  }
+}
+
+/** Where a value breaks a schema, and why. */
+export interface SchemaProblem {
+  /** JSON Pointer of the value, from the checked one. */
+  path: string;
+  reason: string;
+}
+
+const pointer = (path: string, name: string | number) =>
+  `${path}/${String(name).replace(/~/g, "~0").replace(/\//g, "~1")}`;
+const typeOf = (v: unknown) =>
+  v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "an array"
+      : typeof v === "object"
+        ? "an object"
+        : typeof v === "number" && Number.isInteger(v)
+          ? "an integer"
+          : `a ${typeof v}`;
+const shown = (v: unknown) => {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+const fitsType = (type: unknown, v: unknown) =>
+  type === "null"
+    ? v === null
+    : type === "array"
+      ? Array.isArray(v)
+      : type === "object"
+        ? isObject(v)
+        : type === "integer"
+          ? Number.isInteger(v)
+          : type === "number"
+            ? typeof v === "number" && Number.isFinite(v)
+            : typeof v === type;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const patterns = new Map<string, RegExp | null>();
+
+/**
+ * The first place `value` breaks `schema` (the keywords the specs use: type, enum, const,
+ * pattern, minLength, minimum, maximum, the date-time, uuid and int32 formats, required,
+ * properties, additionalProperties, items, allOf, anyOf, oneOf, $ref), or undefined when it fits.
+ * `oneOf` is read as `anyOf`: the simulator only needs a record it can answer.
+ */
+export function schemaProblem(
+  model: SpecModel,
+  schema: unknown,
+  value: unknown,
+  path = "",
+  depth = 0,
+): SchemaProblem | undefined {
+  if (!isObject(schema) || depth > 40) return undefined;
+  const problem = (reason: string) => ({ path, reason });
+  if (typeof schema.$ref === "string") {
+    const found = schemaProblem(model, model.schema(schema.$ref.split("/").pop()!), value, path, depth + 1);
+    if (found) return found;
+  }
+  for (const branch of (schema.allOf as unknown[] | undefined) ?? []) {
+    const found = schemaProblem(model, branch, value, path, depth + 1);
+    if (found) return found;
+  }
+  for (const key of ["anyOf", "oneOf"]) {
+    const branches = schema[key] as unknown[] | undefined;
+    if (!Array.isArray(branches) || !branches.length) continue;
+    const found: SchemaProblem[] = [];
+    for (const branch of branches) {
+      const p = schemaProblem(model, branch, value, path, depth + 1);
+      if (!p) break;
+      found.push(p);
+    }
+    // No branch fits: the deepest problem says most (a branch of the right type that failed inside).
+    if (found.length === branches.length) return found.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+  }
+  const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types && !types.some((t) => fitsType(t, value)))
+    return problem(`${typeOf(value)} (${shown(value)}) where the schema wants ${types.join(" or ")}`);
+  if ("const" in schema && value !== schema.const) return problem(`${shown(value)} is not ${shown(schema.const)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    return problem(
+      `${shown(value)} is not one of ${schema.enum
+        .slice(0, 12)
+        .map((e) => shown(e))
+        .join(", ")}${schema.enum.length > 12 ? ", ..." : ""}`,
+    );
+  if (typeof value === "string") {
+    if (typeof schema.minLength === "number" && [...value].length < schema.minLength)
+      return problem(`${shown(value)} is shorter than ${schema.minLength} characters`);
+    if (typeof schema.pattern === "string") {
+      let re = patterns.get(schema.pattern);
+      if (re === undefined) {
+        try {
+          re = new RegExp(schema.pattern, "u");
+        } catch {
+          re = null;
+        }
+        patterns.set(schema.pattern, re);
+      }
+      if (re && !re.test(value)) return problem(`${shown(value)} does not match ${schema.pattern}`);
+    }
+    if (schema.format === "date-time" && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !isNaN(Date.parse(value))))
+      return problem(`${shown(value)} is not a date and time`);
+    if (schema.format === "uuid" && !UUID.test(value)) return problem(`${shown(value)} is not a UUID`);
+  }
+  if (typeof value === "number") {
+    if (typeof schema.minimum === "number" && value < schema.minimum)
+      return problem(`${value} is less than ${schema.minimum}`);
+    if (typeof schema.maximum === "number" && value > schema.maximum)
+      return problem(`${value} is more than ${schema.maximum}`);
+    if (schema.format === "int32" && (value < -(2 ** 31) || value >= 2 ** 31))
+      return problem(`${value} is not a 32-bit integer`);
+  }
+  if (Array.isArray(value) && schema.items !== undefined) {
+    for (let i = 0; i < value.length; i++) {
+      const found = schemaProblem(model, schema.items, value[i], pointer(path, i), depth + 1);
+      if (found) return found;
+    }
+  }
+  if (isObject(value)) {
+    for (const name of (schema.required as string[] | undefined) ?? [])
+      if (value[name] === undefined) return problem(`the required member ${name} is missing`);
+    const props = (schema.properties ?? {}) as Record<string, unknown>;
+    for (const [name, member] of Object.entries(value)) {
+      if (member === undefined) continue;
+      const sub = props[name] ?? schema.additionalProperties;
+      if (sub === false) return { path: pointer(path, name), reason: "the schema has no such member" };
+      const found = schemaProblem(model, sub, member, pointer(path, name), depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 const DAY = 86_400_000;
@@ -145,6 +311,8 @@ export class Dataset {
       until?: number;
       job?: string;
       overrides?: Json;
+      /** Refuse (SimDataError) a session that does not fit its schema: one the user asked for. */
+      check?: boolean;
     } = {},
   ): SimRecord {
     const k = this.profile.kinds[kind];
@@ -153,6 +321,7 @@ export class Dataset {
     const has = (member: string | undefined): member is string => !!memberSchema(this.model, schema, member);
     const m = this.membersOf(kind);
     const r = this.random;
+    const counter = this.counter;
     const id = this.newId();
     const body = this.template(kind);
     const created = options.created ?? this.options.now - r.next() * DAY;
@@ -211,6 +380,15 @@ export class Dataset {
     // Links: the template's, pointing at this mock, this record and its job.
     this.relink(body, rename);
     Object.assign(body, options.overrides ?? {});
+    if (options.check) {
+      try {
+        this.check(kind, body);
+      } catch (error) {
+        // Refused before it is held: the next session gets the id this one would have had.
+        this.counter = counter;
+        throw error;
+      }
+    }
     this.add(record);
     // Children, whose results add up to the parent's.
     for (const [childKind, ck] of Object.entries(this.profile.kinds)) {
@@ -240,6 +418,28 @@ export class Dataset {
     }
     if (!k.job || k.job.member === "none") return k.job ? this.random.pick(k.job.names) : undefined;
     return `${this.random.pick(k.job.names)}${k.job.suffix ? ` ${k.job.suffix}` : ""}`;
+  }
+
+  /**
+   * Throws a {@link SimDataError} when `body` does not fit the schema of `kind`, or the API's XML
+   * cannot carry it; `where` names the session in the message (`sessions.update BackupJobSession 12`).
+   */
+  check(kind: string, body: Json, where?: string): void {
+    const found = schemaProblem(this.model, this.model.schema(kind), body);
+    if (found) throw new SimDataError({ kind, member: found.path, reason: found.reason, ...(where ? { where } : {}) });
+    if (!this.options.xml) return;
+    try {
+      this.options.xml.encode(body, kind);
+    } catch (error) {
+      // An XmlError names the member (`path`) and says why without it (`reason`).
+      const e = error as { path?: unknown; reason?: unknown; message?: unknown };
+      throw new SimDataError({
+        kind,
+        member: typeof e.path === "string" ? e.path : "",
+        reason: `cannot be written as XML: ${String(typeof e.reason === "string" ? e.reason : e.message)}`,
+        ...(where ? { where } : {}),
+      });
+    }
   }
 
   /** The id of a template or record body: its `id`, else the last path segment of its `Href`. */

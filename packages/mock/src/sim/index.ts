@@ -1,21 +1,29 @@
 // startSimulator(): the simulator engine behind `startMock()` (engine "sim", the default for an
 // API with a spec/<api>/simulator.yaml).
 import type { AddressInfo } from "node:net";
-import { getApi, type Json } from "@veeam-sessions/spec";
+import { getApi, isObject, type Json } from "@veeam-sessions/spec";
 import { loadSpec, rebase, type ApiName } from "../spec.js";
 import type { Exchange } from "../front.js";
 import { Behaviour, type AuthUser } from "./behaviour.js";
-import { Dataset, type SimRecord } from "./dataset.js";
+import { Dataset, SimDataError, type SimRecord } from "./dataset.js";
 import { loadRecorded } from "./recorded.js";
 import { createXmlCodec } from "@veeam-sessions/xml";
 import { createValidator } from "@veeam-sessions/contract";
-import { SpecModel } from "./model.js";
+import { isXml, SpecModel } from "./model.js";
 import { profileOf } from "./profile.js";
 import { createRandom } from "./random.js";
 import { createSimServer, type Faults } from "./server.js";
 
 export type { Faults } from "./server.js";
 export type { AuthUser } from "./behaviour.js";
+export { SimDataError } from "./dataset.js";
+
+/**
+ * The most top-level sessions the simulator generates (`sessions`, `--sessions`): about 350,000
+ * records with their task sessions, some hundreds of MB. More would take minutes and gigabytes
+ * to build (1e9 never started) for a mock whose pages show 100 at a time.
+ */
+export const MAX_SESSIONS = 100_000;
 
 /**
  * The user the simulator accepts when none is configured (README, "The simulator"). Its password
@@ -26,7 +34,7 @@ export const DEFAULT_USER: AuthUser = { username: "veeam", password: "mockpass" 
 export interface SimulatorOptions {
   /** Seed of the generated dataset (default 1): the same seed, the same sessions. */
   seed?: number;
-  /** Top-level sessions to generate (default 300; their task sessions come on top). */
+  /** Top-level sessions to generate (default 300, at most `MAX_SESSIONS`; their task sessions come on top). */
   sessions?: number;
   /** Read the dataset from a folder of recorded responses (`recordTo()` output) instead. */
   data?: string;
@@ -56,7 +64,11 @@ export interface SimulatorOptions {
 export interface SimSessions {
   /** The kinds of session-like resources (schema names): `BackupJobSession`, `JobSession` … */
   readonly kinds: readonly string[];
-  /** Adds a session of `kind` (its task sessions too); `members` (schema names) override generated values. Returns its id. */
+  /**
+   * Adds a session of `kind` (its task sessions too); `members` (schema names) override generated
+   * values. Returns its id. Throws a `SimDataError` (naming the member) and adds nothing when the
+   * session would not fit its schema.
+   */
   add: (kind: string, options?: { running?: boolean; result?: string; created?: Date; members?: Json }) => string;
   /**
    * The body of a session, as stored (schema member names), or undefined. Change it with `update`:
@@ -64,7 +76,7 @@ export interface SimSessions {
    * for its top-level members.
    */
   get: (kind: string, id: string) => Json | undefined;
-  /** Changes members of a session. */
+  /** Changes members of a session; throws a `SimDataError` and changes nothing when the result would not fit its schema. */
   update: (kind: string, id: string, members: Json) => void;
   /** Every session of a kind. */
   list: (kind: string) => Json[];
@@ -88,6 +100,8 @@ export interface SimulatorStart extends SimulatorOptions {
   port: number;
   onExchange?: ((exchange: Exchange) => void) | undefined;
   emJsonCase: "pascal" | "camel";
+  /** node:http's timeouts, for tests that see a 408 without waiting 20 s (not a public option). */
+  httpTimeouts?: { headersMs?: number; requestMs?: number; checkMs?: number };
 }
 
 export async function startSimulator(options: SimulatorStart): Promise<
@@ -98,6 +112,9 @@ export async function startSimulator(options: SimulatorStart): Promise<
     stop: () => Promise<void>;
   }
 > {
+  const sessionCount = options.sessions ?? 300;
+  if (!Number.isInteger(sessionCount) || sessionCount < 0 || sessionCount > MAX_SESSIONS)
+    throw new RangeError(`sessions must be a whole number from 0 to ${MAX_SESSIONS}, not ${String(options.sessions)}`);
   const entry = getApi(options.api);
   const profile = profileOf(entry.simulator, entry.slug);
   const source = loadSpec(options.api);
@@ -140,6 +157,8 @@ export async function startSimulator(options: SimulatorStart): Promise<
         }
       }),
     base: () => base,
+    secrets: () => (options.users ?? [DEFAULT_USER]).map((u) => u.password),
+    ...(options.httpTimeouts ? { timeouts: options.httpTimeouts } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -156,6 +175,9 @@ export async function startSimulator(options: SimulatorStart): Promise<
     );
     server.listen(options.port, options.host, () => resolve());
   });
+  // An error of the listening socket itself (accept failing: too many open files) is printed;
+  // without a listener node would end the process with it.
+  server.on("error", (error) => console.error(`veeam-mock: ${options.api}: ${error.message}`));
   const address = server.address() as AddressInfo;
   const host = options.host;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
@@ -169,14 +191,20 @@ export async function startSimulator(options: SimulatorStart): Promise<
     if (get) kindPaths.set(kind, get.template.replace(/\/\{[^}]+\}$/, "").slice(basePath.length));
   }
   const now = options.now === undefined ? clock() : +options.now;
+  // An API that answers its sessions in XML can only hold sessions XML can carry.
+  const speaksXml = Object.values(profile.kinds).some((k) => {
+    const get = k.get ? model.copies(k.get)[0] : undefined;
+    return !!get && model.mediaTypes(get, model.success(get)).some(isXml);
+  });
+  const xml = speaksXml ? createXmlCodec(doc) : undefined;
   const build = () => {
     const data = new Dataset(
       model,
       profile,
-      { seed: options.seed ?? 1, sessions: options.sessions ?? 300, now, base },
+      { seed: options.seed ?? 1, sessions: sessionCount, now, base, xml },
       kindPaths,
     );
-    if (options.data) loadRecorded(data, options.data, createXmlCodec(doc));
+    if (options.data) loadRecorded(data, options.data, xml ?? createXmlCodec(doc));
     else data.generate();
     return data;
   };
@@ -219,11 +247,14 @@ export async function startSimulator(options: SimulatorStart): Promise<
       kinds: Object.keys(profile.kinds),
       add(kind, o = {}) {
         need(kind);
+        if (o.members !== undefined && !isObject(o.members))
+          throw new SimDataError({ kind, reason: "members must be an object of the schema's member names" });
         return dataset!.create(kind, {
           ...(o.running !== undefined ? { running: o.running } : {}),
           ...(o.result !== undefined ? { result: o.result } : {}),
           created: o.created ? +o.created : clock(),
           ...(o.members ? { overrides: o.members } : {}),
+          check: true,
         }).id;
       },
       get: (kind, id) => {
@@ -232,6 +263,10 @@ export async function startSimulator(options: SimulatorStart): Promise<
       },
       update(kind, id, members) {
         const record = find(kind, id);
+        if (!isObject(members))
+          throw new SimDataError({ kind, reason: "members must be an object of the schema's member names" });
+        // Checked on a copy: a refused change leaves the session as it was.
+        dataset!.check(kind, { ...record.body, ...members }, `${kind} ${id}`);
         Object.assign(record.body, members);
         record.version++;
       },

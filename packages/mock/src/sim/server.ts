@@ -9,7 +9,7 @@ import { isObject, type Json } from "@veeam-sessions/spec";
 import { toCamel } from "@veeam-sessions/spec/casing";
 import { createXmlCodec, type XmlCodec } from "@veeam-sessions/xml";
 import type { ContractValidator } from "@veeam-sessions/contract";
-import { checkBody, checkUrl, readBody, refuse, type Refusal } from "../guard.js";
+import { checkBody, checkUrl, clientErrorStatus, parseTarget, readBody, type Refusal } from "../guard.js";
 import { negotiate } from "../negotiate.js";
 import type { Exchange } from "../front.js";
 import type { Violation } from "../violations.js";
@@ -51,9 +51,15 @@ export interface SimServerOptions {
   base: () => string;
   /** The time, ms since the epoch (default `Date.now`). */
   clock?: () => number;
+  /** Values no log line may show besides the request's own credentials (the users' passwords). */
+  secrets?: () => string[];
+  /** node:http's timeouts (tests shorten them): headers, the whole request, how often they are checked. */
+  timeouts?: { headersMs?: number; requestMs?: number; checkMs?: number };
 }
 
 const GUARD_CACHE = 4096;
+/** The message of a 500 for a bug of ours; the details go to stderr, not to the client. */
+const INTERNAL_ERROR = "The simulator failed to answer this request (an internal error; see its log).";
 
 /** A record's encoded answer, and what the record was when it was encoded. */
 interface EncodedRecord {
@@ -72,31 +78,131 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, Json>;
   const apiKeys = Object.values(schemes).filter((s) => s.type === "apiKey");
 
-  const server = http.createServer((req, res) => {
-    const started = performance.now();
-    const bad = checkUrl(req.url ?? "/");
-    const refused = (refusal: Refusal) => {
-      refuse(res, doc, req, refusal);
-      report(req, refusal.status, String(res.getHeader("content-type")), started, []);
-    };
-    if (bad) return void (req.resume(), refused(bad));
-    void readBody(req).then(
-      async (body) => {
-        if (body === undefined) return refused({ status: 413, message: "The request body is too large." });
-        const badBody = checkBody(req.headers["content-type"], body);
-        if (badBody) return refused(badBody);
-        await handle(req, res, body, started);
-      },
-      (error: unknown) => fail(res, error),
-    );
-  });
+  // Sockets with a response under way: a 'clientError' on one whose answer has begun must not
+  // write a second status line into it (node's own handler checks the same).
+  const responding = new WeakMap<Socket, ServerResponse>();
+  // Sockets the 'clientError' handler answered (408 for a body not complete in time): the
+  // request still waiting for its body is reported with that status.
+  const answeredRaw = new WeakMap<Socket, number>();
+  const timeouts = o.timeouts ?? {};
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs ?? 20_000,
+      requestTimeout: timeouts.requestMs ?? 30_000,
+      // How often node checks those two timeouts (its default, 30 s, would let a stalled
+      // request hold its socket up to twice as long as they say).
+      connectionsCheckingInterval: timeouts.checkMs ?? 1000,
+    },
+    (req, res) => {
+      const started = performance.now();
+      responding.set(req.socket, res);
+      res.on("close", () => {
+        if (responding.get(req.socket) === res) responding.delete(req.socket);
+      });
+      // A failed write shows on the socket too (the 'clientError' handler below): this only keeps
+      // an 'error' event on the response from ending the process.
+      res.on("error", () => res.destroy());
+      // Nothing a request does may end the process: whatever throws, here or anywhere later in
+      // the chain (a handler, encoding, sending), ends as a 500 and the server answers the next.
+      void answer(req, res, started).catch((error: unknown) => fail(req, res, error, started));
+    },
+  );
 
-  function fail(res: ServerResponse, error: unknown) {
-    // A bug of ours answers 500 and the server stays up.
-    console.error(`veeam-mock: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    if (!res.headersSent)
-      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("veeam-mock: internal error\n");
-    else res.destroy();
+  async function answer(req: IncomingMessage, res: ServerResponse, started: number) {
+    const bad = checkUrl(req.url ?? "/");
+    if (bad) {
+      req.resume();
+      return refuse(req, res, bad, started);
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      // The client went away, or the 'clientError' handler answered it (408): nobody to answer.
+      if (req.destroyed) return void report(req, answeredRaw.get(req.socket) ?? 0, undefined, started, []);
+      return refuse(req, res, { status: 413, message: "The request body is too large." }, started);
+    }
+    const badBody = checkBody(req.headers["content-type"], body);
+    if (badBody) return refuse(req, res, badBody, started);
+    await handle(req, res, body, started);
+  }
+
+  /** A request refused before it reaches its operation: the API's error body for that status. */
+  function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal, started: number) {
+    const reply = errorReply(undefined, new SimError(refusal.status, refusal.message), pathOf(req));
+    // The rest of an oversized body is not read: the connection cannot be reused.
+    if (refusal.status === 413) reply.headers = { ...reply.headers, connection: "close" };
+    send(req, res, undefined, reply, started);
+  }
+
+  function fail(req: IncomingMessage, res: ServerResponse, error: unknown, started: number) {
+    try {
+      logFailure(req, undefined, error);
+      // Answered already (a callback of the user's failed after the answer left): nothing to add.
+      if (res.writableEnded) return;
+      // Part of an answer is out: the client must see it cut short, not a broken body.
+      if (res.headersSent) return void res.destroy();
+      const path = pathOf(req);
+      try {
+        send(req, res, undefined, errorReply(undefined, new SimError(500, INTERNAL_ERROR), path), started);
+      } catch {
+        res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("veeam-mock: internal error\n");
+        report(req, 500, "text/plain", started, []);
+      }
+    } catch {
+      res.destroy();
+    }
+  }
+
+  /**
+   * A line on stderr for a bug of ours (or a record changed in place that cannot be encoded).
+   * Neither the request line nor its headers are written: they may carry a session id, a token
+   * or a password, and so may the error's text, from which every credential the request sent
+   * is cut out.
+   */
+  function logFailure(req: IncomingMessage, body: Buffer | undefined, error: unknown) {
+    let text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    for (const secret of secretsOf(req, body).sort((a, b) => b.length - a.length))
+      text = text.split(secret).join("[redacted]");
+    const what = matchOf(req)?.id ?? "a request";
+    console.error(`veeam-mock: ${o.api}: internal error answering ${req.method ?? "GET"} ${what} (500): ${text}`);
+  }
+
+  /** Every credential a request carries, and the users' passwords: what a log line must not show. */
+  function secretsOf(req: IncomingMessage, body: Buffer | undefined): string[] {
+    const found = new Set<string>(o.secrets?.() ?? []);
+    const authorization = String(req.headers.authorization ?? "");
+    const [scheme, value] = authorization.trim().split(/\s+/, 2);
+    if (authorization) found.add(authorization);
+    if (value) found.add(value);
+    if (/^basic$/i.test(scheme ?? "") && value) {
+      const decoded = Buffer.from(value, "base64").toString("utf8");
+      found.add(decoded);
+      found.add(decoded.slice(decoded.indexOf(":") + 1));
+    }
+    for (const s of apiKeys) {
+      const v = req.headers[String(s.name).toLowerCase()];
+      if (typeof v === "string") found.add(v);
+    }
+    for (const part of String(req.headers.cookie ?? "").split(";")) {
+      const v = part.split("=").slice(1).join("=").trim();
+      if (v) found.add(v);
+    }
+    if (body?.length && /x-www-form-urlencoded/i.test(String(req.headers["content-type"] ?? ""))) {
+      for (const [k, v] of new URLSearchParams(body.toString("latin1")))
+        if (/pass|secret|token|code|assertion/i.test(k) && v) found.add(v);
+    }
+    // Short values would cut ordinary words out of the message: no credential is that short.
+    return [...found].filter((s) => s.length >= 4);
+  }
+
+  /** The path of a request (no query), or "/" for a target that cannot be read. */
+  function pathOf(req: IncomingMessage): string {
+    return parseTarget(req.url ?? "/")?.pathname ?? "/";
+  }
+
+  function matchOf(req: IncomingMessage): SimOperation | undefined {
+    const url = parseTarget(req.url ?? "/");
+    const method = (req.method ?? "GET").toUpperCase();
+    return url ? model.match(method === "HEAD" ? "GET" : method, url.pathname).op : undefined;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer, started: number) {
@@ -107,13 +213,16 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       return;
     }
     if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
-    const now = (o.clock ?? Date.now)();
-    const url = new URL(req.url ?? "/", "http://sim");
     const method = (req.method ?? "GET").toUpperCase();
-    const found = model.match(method === "HEAD" ? "GET" : method, url.pathname);
+    let path = "/";
     let op: SimOperation | undefined;
     let reply: Reply;
     try {
+      const now = (o.clock ?? Date.now)();
+      const url = parseTarget(req.url ?? "/");
+      if (!url) throw new SimError(400, "The request target is malformed.");
+      path = url.pathname;
+      const found = model.match(method === "HEAD" ? "GET" : method, url.pathname);
       if (!("params" in found)) {
         op = found.op;
         throw new SimError(
@@ -139,8 +248,9 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       const handler = o.behaviour.handlers.get(op.id);
       reply = handler ? handler(call) : { status: Number(model.success(op)), example: true };
     } catch (error) {
-      if (!(error instanceof SimError)) throw error;
-      reply = errorReply(op, error, url.pathname);
+      // A bug of ours (or of a callback such as `clock`) is the API's 500, logged without credentials.
+      if (!(error instanceof SimError)) logFailure(req, body, error);
+      reply = errorReply(op, error instanceof SimError ? error : new SimError(500, INTERNAL_ERROR), path);
     }
     send(req, res, op, reply, started);
   }
@@ -177,6 +287,11 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     const body: Json = isObject(template) ? structuredClone(template) : {};
     body[profile.errors.message] = error.message;
     if (profile.errors.status) body[profile.errors.status] = error.status;
+    // problem+json's `title` names the status: another status's body (a 400's for a 413) gets its own.
+    if (typeof body.title === "string" && status !== String(error.status))
+      body.title = http.STATUS_CODES[error.status] ?? body.title;
+    // problem+json's `errors` lists the example's own invalid fields (`Offset`), not this request's.
+    if ("errors" in body) delete body.errors;
     // problem+json's `instance`: the path of this request.
     if ("instance" in body) body.instance = path;
     const headers: Record<string, string> = {};
@@ -199,13 +314,8 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     return undefined;
   }
 
-  function send(
-    req: IncomingMessage,
-    res: ServerResponse,
-    op: SimOperation | undefined,
-    reply: Reply,
-    started: number,
-  ) {
+  /** The headers and body of `reply` in the media type `accept` asks for. */
+  function render(accept: string | undefined, op: SimOperation | undefined, reply: Reply) {
     const headers: http.OutgoingHttpHeaders = { ...reply.headers };
     let payload: Buffer | undefined;
     let mediaType: string | undefined;
@@ -216,10 +326,21 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
         : op
           ? model.mediaTypes(op, statusKey)
           : [];
-      mediaType = negotiate(req.headers.accept || "*/*", offers) ?? offers[0] ?? "application/json";
+      mediaType = negotiate(accept || "*/*", offers) ?? offers[0] ?? "application/json";
       payload = Buffer.from(encode(op, reply, statusKey, mediaType));
       headers["content-type"] = isJson(mediaType) || isXml(mediaType) ? `${mediaType}; charset=utf-8` : mediaType;
     }
+    return { headers, payload, mediaType };
+  }
+
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    op: SimOperation | undefined,
+    reply: Reply,
+    started: number,
+  ) {
+    const { headers, payload, mediaType } = render(req.headers.accept, op, reply);
     // The contract checks JSON and XML bodies (a CSV export is passed as it is).
     const checkable = !mediaType || isJson(mediaType) || isXml(mediaType);
     // An answer the operation does not document (a 405, a 404 for a path no operation has)
@@ -234,7 +355,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     const exchangeViolations = violations;
     const done = () => {
       const exchange = report(req, reply.status, mediaType, started, exchangeViolations);
-      if (exchangeViolations.length) o.onViolation?.(exchange);
+      if (exchangeViolations.length) callback("onViolation", () => o.onViolation?.(exchange));
     };
     const slow = o.faults.slowBodyMs;
     if (!payload || req.method === "HEAD" || !slow) {
@@ -253,7 +374,14 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
         done();
       } else {
         res.write(part);
-        setTimeout(next, slow / chunks);
+        // A timer's callback is outside the request's promise chain: what it throws is caught here.
+        setTimeout(() => {
+          try {
+            next();
+          } catch (error) {
+            fail(req, res, error, started);
+          }
+        }, slow / chunks);
       }
     };
     next();
@@ -349,16 +477,66 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       ms: performance.now() - started,
       violations,
     };
-    o.onExchange?.(exchange);
+    callback("onExchange", () => o.onExchange?.(exchange));
     return exchange;
   }
 
+  /** Runs a callback of the user's: what it throws is printed, and the answer goes on. */
+  function callback(name: string, run: () => void) {
+    try {
+      run();
+    } catch (error) {
+      console.error(`veeam-mock: ${name} threw: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * The raw answer to a request node:http could not read (no request object, so written to the
+   * socket): the API's error body for the status, in the error's first media type.
+   */
+  const rawAnswers = new Map<number, string>();
+  function rawAnswer(status: number): string {
+    let answer = rawAnswers.get(status);
+    if (answer === undefined) {
+      const reason = http.STATUS_CODES[status] ?? "Error";
+      const message =
+        status === 408
+          ? "The request was not complete in time."
+          : status === 431
+            ? "The request's headers are too large."
+            : status === 413
+              ? "The request is too large."
+              : "The request is malformed.";
+      let head = "";
+      let payload: Buffer = Buffer.alloc(0);
+      try {
+        const rendered = render(undefined, undefined, errorReply(undefined, new SimError(status, message), "/"));
+        payload = rendered.payload ?? payload;
+        head = `content-type: ${String(rendered.headers["content-type"])}\r\n`;
+      } catch {
+        // No error body to borrow: the status line says it all.
+      }
+      answer = `HTTP/1.1 ${status} ${reason}\r\n${head}content-length: ${payload.length}\r\nconnection: close\r\n\r\n${payload.toString("latin1")}`;
+      rawAnswers.set(status, answer);
+    }
+    return answer;
+  }
+
   server.keepAliveTimeout = 5000;
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 30_000;
-  server.on("clientError", (_error, socket: Socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
-    else socket.destroy();
+  // A request node:http cannot read (a bad request line or header, headers over 16 KiB, headers
+  // or a body not complete in time) or a socket error: answered as node would (400, 431, 408,
+  // 413) but with the API's error body, then the connection is closed.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    try {
+      // The peer is gone, or an answer is already under way on this socket: nothing to add.
+      if (error.code === "ECONNRESET" || !socket.writable || responding.get(socket)?.headersSent)
+        return void socket.destroy();
+      const status = clientErrorStatus(error.code);
+      answeredRaw.set(socket, status);
+      socket.end(Buffer.from(rawAnswer(status), "latin1"), () => socket.destroy());
+    } catch {
+      socket.destroy();
+    }
   });
   return Object.assign(server, { violations: () => violationCount });
 }

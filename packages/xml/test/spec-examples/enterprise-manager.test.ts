@@ -75,7 +75,7 @@ describe("Enterprise Manager spec: XML examples decode to their JSON twins", () 
   it("the bundled spec exists and pairs XML with JSON examples", () => {
     if (doc === undefined) {
       throw new Error(
-        `${specFile} does not exist. Bundle the spec first: \`npx -y pnpm@10.34.7 --filter @veeam-sessions/spec bundle\` ` +
+        `${specFile} does not exist. Bundle the spec first: \`npx -y pnpm@12.25.1 --filter @veeam-sessions/spec bundle\` ` +
           "(the turbo `test` task runs `bundle` first).",
       );
     }
