@@ -9,7 +9,7 @@ import { getJson, logOn } from "./helpers.js";
 const mocks: MockServer[] = [];
 afterAll(() => Promise.all(mocks.map((m) => m.stop())));
 
-/** An Azure simulator with a session whose `status` Veeam's v1 list lacks (the schema takes any string). */
+/** An Azure simulator with a session whose `type` Veeam's lists lack (the schema takes any string). */
 async function drifting(onViolation?: (violations: Violation[]) => void) {
   const mock = await startMock({
     api: "backup-for-azure",
@@ -21,7 +21,7 @@ async function drifting(onViolation?: (violations: Violation[]) => void) {
   });
   mocks.push(mock);
   const id = String(mock.sessions.list("JobSession")[0]!.id);
-  mock.sessions.update("JobSession", id, { status: "Exploded" });
+  mock.sessions.update("JobSession", id, { type: "QuantumBackup" });
   return { mock, id, auth: (await logOn(mock)).headers };
 }
 
@@ -33,14 +33,14 @@ describe("the simulator's contract guard", () => {
     const { mock, id, auth } = await drifting((v) => found.push(...v));
     const r = await getJson(mock, `/jobSessions/${id}`, auth);
     expect(r.status).toBe(200);
-    expect(r.body!.status).toBe("Exploded");
+    expect(r.body!.type).toBe("QuantumBackup");
     expect(r.response.headers.get("x-veeam-mock-violations")).toBe("1");
     expect(found).toEqual([
       {
-        location: "response.body.status",
+        location: "response.body.type",
         severity: "warning",
         code: "UNLISTED_VALUE",
-        message: expect.stringContaining('got "Exploded"') as string,
+        message: expect.stringContaining('got "QuantumBackup"') as string,
       },
     ]);
     expect(mock.violations()).toBe(1);
@@ -62,7 +62,7 @@ describe("the simulator's contract guard", () => {
   it("…and it failed for that warning alone", () => {
     expect(failures).toEqual([
       expect.stringMatching(
-        /^veeam-mock: answer out of contract: GET \/api\/v1\/jobSessions\/\S+ 200: warning response\.body\.status: .*got "Exploded"/,
+        /^veeam-mock: answer out of contract: GET \/api\/v1\/jobSessions\/\S+ 200: warning response\.body\.type: .*got "QuantumBackup"/,
       ),
     ]);
   });
