@@ -16,8 +16,9 @@
 // `xml`, `example`, `externalDocs`, `discriminator` (and any `x-` keys) registered; so a schema
 // ajv cannot compile is reported too.
 //
-// Option (both rules): `unknown: error` also fails XML elements, attributes and text the schema
-// does not describe (default `ignore`, as the schemas are open: spec/ADR.md #5).
+// XML examples show what a server sends: an element or attribute the schema does not name, or a
+// child out of the schema's property order (the XSD sequence), is reported (the codec's drift).
+// Option (both rules): `unknown: error` makes those (and stray text) a decode failure instead.
 //
 // Plain JavaScript on purpose: Redocly loads it as it is. It needs the built codec
 // (packages/xml/dist) and the built ajv setup (packages/contract/dist/ajv.js); turbo builds both
@@ -256,14 +257,27 @@ function examplesRule(kind) {
                   ctx.report({ message: `${label} must be a string holding the XML document.`, location: ex.location });
                   continue;
                 }
+                const drift = [];
                 try {
-                  value = codec.decode(value, schema, { unknown });
+                  value = codec.decode(value, schema, { unknown, drift });
                 } catch (error) {
                   ctx.report({
                     message: `${label} does not decode against the schema: ${error.message}.`,
                     location: ex.location,
                   });
                   continue;
+                }
+                // An example shows what a server sends: no element or attribute the schema does
+                // not name (a component's name for a property's), none out of the XSD sequence.
+                for (const d of drift) {
+                  const what =
+                    d.code === "OUT_OF_ORDER"
+                      ? `the element <${d.name}> after <${d.after}>, against the schema's order`
+                      : `the ${d.code === "UNKNOWN_ELEMENT" ? "element" : "attribute"} ${d.name}, which the schema does not name`;
+                  ctx.report({
+                    message: `${label} has ${what} (in ${d.path || "the root"}, line ${d.line}, column ${d.column}).`,
+                    location: ex.location,
+                  });
                 }
               }
               if (validate(value)) continue;

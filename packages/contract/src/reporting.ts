@@ -19,11 +19,21 @@ export interface ContractError {
    * `xml` (the body does not decode: see `code`), `xml-root` / `xml-namespace` (wrong root element / namespace);
    * `json` (the body is not JSON); `body` (a body where none is declared, or none where one is);
    * or a lookup failure: `api`, `operation`, `status`, `media-type` (the response is not in the contract).
-   * Warnings: `enum` (a value the contract does not list) and `additionalProperties` (a member it does not declare).
+   * `casing` (an EM JSON member named in the other casing style than the body's).
+   * Warnings: `enum` (a value the contract does not list), `additionalProperties` (a member,
+   * element or attribute it does not declare) and `xml-order` (an element out of the XSD sequence).
    */
   keyword: string;
-  /** The XmlError code for `xml`, `xml-root` and `xml-namespace` errors (`MALFORMED`, `DOCTYPE_FORBIDDEN`, `UNEXPECTED_ROOT` …). */
+  /**
+   * The XmlError code for `xml`, `xml-root` and `xml-namespace` errors (`MALFORMED`, `DOCTYPE_FORBIDDEN`, `UNEXPECTED_ROOT` …);
+   * `WRONG_CASE` for `casing` errors; and on every warning, one of `DRIFT_CODES`.
+   */
   code?: string;
+  /** `UNLISTED_VALUE` warnings: the value found, and the values the contract lists. */
+  value?: unknown;
+  allowed?: readonly unknown[];
+  /** `UNKNOWN_*` warnings and `WRONG_CASE` errors: the member's, element's or attribute's name as the body has it. */
+  member?: string;
   /** 1-based position of an XML decode error. */
   line?: number;
   column?: number;
@@ -31,6 +41,23 @@ export interface ContractError {
 
 /** A warning has the shape of an error; it only does not make the body invalid. */
 export type ContractWarning = ContractError;
+
+/**
+ * The codes of warnings (drift), stable for programs:
+ * - `UNLISTED_VALUE`: a value outside the values an enum lists (closed, or open: an `anyOf` of
+ *   the listed values and any string); with `value` and `allowed`;
+ * - `UNKNOWN_MEMBER`: a JSON member no schema declares;
+ * - `UNKNOWN_ELEMENT`, `UNKNOWN_ATTRIBUTE`: an XML element or attribute the schema does not name;
+ * - `OUT_OF_ORDER`: an XML child element before one the schema's property order (the XSD
+ *   sequence) puts after it.
+ */
+export const DRIFT_CODES = [
+  "UNLISTED_VALUE",
+  "UNKNOWN_MEMBER",
+  "UNKNOWN_ELEMENT",
+  "UNKNOWN_ATTRIBUTE",
+  "OUT_OF_ORDER",
+] as const;
 
 /** Keywords of errors that mean "this response is not in the contract", not "this body is wrong". */
 export const LOOKUP_KEYWORDS: readonly string[] = ["api", "operation", "status", "media-type"];

@@ -39,9 +39,11 @@ then validated the same way. Enterprise Manager JSON is read in either casing: t
 names (EM 12 and earlier) or their camelCase (EM 13).
 
 A body that breaks the contract (a wrong type, a missing required member, a bad format) FAILs.
-Drift is a warning, not a failure: an enum value the contract does not list (Veeam adds job
-types, states and results release by release) or a member no schema declares. Such a body
-passes with WARN and its warnings; --strict makes warnings fail the run.
+Drift is a warning, not a failure: a value an enum does not list, open enums too (Veeam adds
+job types, states and results release by release), a member, XML element or attribute no
+schema declares, or XML children out of the XSD sequence. Such a body passes with WARN and its
+warnings; --strict makes warnings fail the run. An Enterprise Manager JSON member in the other
+casing than the rest of its body (JobName among camelCase members) FAILs.
 
 A fixture is NAME.meta.json ({"api", "method", "path", "status", "mediaType", "operationId"?})
 plus NAME.body.xml or NAME.body.json, as recordTo() from @veeam-sessions/client writes them.
@@ -51,8 +53,8 @@ Options:
   --json                  print a machine-readable report on stdout instead of lines
   -q, --quiet             print failures, warnings and the summary only
   --strict                exit 1 on warnings (drift) too
-  --xml-unknown <mode>    ignore (default) or error: fail XML elements, attributes and text
-                          the schema does not describe
+  --xml-unknown <mode>    ignore (default: warn about XML elements and attributes the schema
+                          does not describe) or error: fail them, and stray text too
   -h, --help              show this help
   --version               print the version
 

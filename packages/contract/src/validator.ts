@@ -8,7 +8,7 @@
 // values and members: the warnings). An API whose JSON comes in two casings (EM: the schema's
 // PascalCase, EM 13's camelCase; `x-veeam-json-casing`) is tried in each, and the result says
 // which casing it read.
-import { createXmlCodec, XmlError, type XmlCodec } from "@veeam-sessions/xml";
+import { createXmlCodec, XmlError, type XmlCodec, type XmlDrift } from "@veeam-sessions/xml";
 import { camelKey } from "@veeam-sessions/spec/casing";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -38,6 +38,7 @@ import { expectedRoots, rootOf } from "./xml-root.js";
 export type { ContractError, ContractWarning } from "./reporting.js";
 export type { ContractTarget, JsonCasing, RecordedResponse } from "./lookup.js";
 export { isLookupError, LOOKUP_KEYWORDS };
+export { DRIFT_CODES } from "./reporting.js";
 
 export interface ValidationResult {
   /** No errors. Warnings (drift) do not make a body invalid. */
@@ -238,11 +239,60 @@ function inEnum(values: readonly unknown[], value: unknown): boolean {
   return values.some((v) => v !== null && typeof v === "object" && JSON.stringify(v) === text);
 }
 
+/**
+ * An open enumeration: `anyOf`/`oneOf` of the listed values (`{type: string, enum: […]}`) and
+ * a plain schema of the same type that takes any other (`{type: string}`). Its listed values and
+ * where they are, or undefined.
+ */
+function openEnum(doc: Json, alts: readonly unknown[], pointer: string): { values: unknown[]; at: string } | undefined {
+  let listed: { values: unknown[]; at: string } | undefined;
+  let open = false;
+  alts.forEach((alt, i) => {
+    const { node, pointer: at } = deref(doc, alt, `${pointer}/${i}`);
+    if (!isObject(node)) return;
+    if (Array.isArray(node.enum)) listed ??= { values: node.enum, at: `${at}/enum` };
+    else if (
+      typeof node.type === "string" &&
+      node.type !== "object" &&
+      node.type !== "array" &&
+      node.const === undefined &&
+      node.anyOf === undefined &&
+      node.oneOf === undefined
+    )
+      open = true;
+  });
+  return open ? listed : undefined;
+}
+
 class DriftWalker {
+  /** Members named in the other casing style than the body's (EM JSON): errors, not drift. */
+  readonly errors: ContractError[] = [];
+
   constructor(
     private readonly contract: ApiContract,
     private readonly casing: JsonCasing,
   ) {}
+
+  private unlisted(path: string, values: readonly unknown[], at: string, value: unknown): ContractWarning {
+    // A long list (Azure's session types: 64) is cut in the message; `allowed` has it all.
+    const message =
+      values.length <= 12
+        ? describe("enum", path, { allowedValues: values }, value)
+        : `${path === "" ? "the body" : path} must be one of the ${values.length} values the contract lists (${values
+            .slice(0, 3)
+            .map((x) => show(x))
+            .join(", ")}, …); got ${show(value)}`;
+    return {
+      message,
+      instancePath: path,
+      schemaPath: at,
+      specLocation: at,
+      keyword: "enum",
+      code: "UNLISTED_VALUE",
+      value,
+      allowed: values,
+    };
+  }
 
   /** Appends to `out` the drift in `value` (at body pointer `path`) against `schema` (at spec `pointer`). */
   walk(schema: unknown, pointer: string, value: unknown, path: string, out: ContractWarning[], open = false): void {
@@ -252,19 +302,17 @@ class DriftWalker {
       const target = deref(doc, schema, pointer);
       this.walk(target.node, target.pointer, value, path, out, open);
     }
-    if (Array.isArray(schema.enum) && !inEnum(schema.enum, value)) {
-      out.push({
-        message: describe("enum", path, { allowedValues: schema.enum }, value),
-        instancePath: path,
-        schemaPath: `${pointer}/enum`,
-        specLocation: `${pointer}/enum`,
-        keyword: "enum",
-      });
-    }
+    if (Array.isArray(schema.enum) && !inEnum(schema.enum, value))
+      out.push(this.unlisted(path, schema.enum, `${pointer}/enum`, value));
     if (value === null) return;
     for (const keyword of ["anyOf", "oneOf"] as const) {
       const alts = schema[keyword];
-      if (Array.isArray(alts)) this.branch(alts, `${pointer}/${keyword}`, value, path, out);
+      if (!Array.isArray(alts)) continue;
+      // An open enum takes any value; one it does not list is still drift.
+      const listed = typeof value === "string" ? openEnum(doc, alts, `${pointer}/${keyword}`) : undefined;
+      if (listed) {
+        if (!inEnum(listed.values, value)) out.push(this.unlisted(path, listed.values, listed.at, value));
+      } else this.branch(alts, `${pointer}/${keyword}`, value, path, out);
     }
     const known = new Set<string>();
     if (Array.isArray(schema.allOf)) {
@@ -301,15 +349,43 @@ class DriftWalker {
       } else if (isObject(schema.additionalProperties)) {
         this.walk(schema.additionalProperties, `${pointer}/additionalProperties`, member, memberPath, out);
       } else if (closed && !known.has(key)) {
+        const named = this.otherCasing(schema, key);
+        if (named !== undefined) {
+          this.errors.push({
+            message: `${path === "" ? "the body" : path} has the property ${show(key)}, ${this.casing === "camel" ? "PascalCase in a camelCase" : "camelCase in a PascalCase"} body (the member ${show(named)})`,
+            instancePath: path,
+            schemaPath: `${pointer}/properties`,
+            specLocation: `${pointer}/properties`,
+            keyword: "casing",
+            code: "WRONG_CASE",
+            member: key,
+          });
+          continue;
+        }
         out.push({
           message: describe("additionalProperties", path, { additionalProperty: key }, value),
           instancePath: path,
           schemaPath: `${pointer}/properties`,
           specLocation: `${pointer}/properties`,
           keyword: "additionalProperties",
+          code: "UNKNOWN_MEMBER",
+          member: key,
         });
       }
     }
+  }
+
+  /**
+   * For an API with two JSON casings (EM): the name `key` stands for in the other casing, when
+   * it is a member of `schema` spelled that way (`JobName` in a camelCase body).
+   */
+  private otherCasing(schema: Json, key: string): string | undefined {
+    if (this.contract.casings.length < 2) return undefined;
+    const other: JsonCasing = this.casing === "camel" ? "pascal" : "camel";
+    const entry = this.contract.propertyNames(schema, other).get(key);
+    if (entry === undefined) return undefined;
+    const own = this.casing === "camel" ? camelKey(entry[0]) : entry[0];
+    return own === key ? undefined : own;
   }
 
   /** The alternative a value reads as: one it passes (leniently) with the least drift, else the one whose members it uses most. */
@@ -322,14 +398,20 @@ class DriftWalker {
   ): void {
     const variant: Variant = { casing: this.casing, mode: "lenient" };
     let best: ContractWarning[] | undefined;
+    // The casing errors of the alternative read (each alternative tried adds its own).
+    const mark = this.errors.length;
+    let bestErrors: ContractError[] = [];
     for (let i = 0; i < alts.length; i++) {
       // A yes/no question: the first-error validator answers it without gathering errors.
       if (!this.contract.validator(alts[i], `${pointer}/${i}`, variant, false)(value)) continue;
       const found: ContractWarning[] = [];
       this.walk(alts[i], `${pointer}/${i}`, value, path, found);
-      if (best === undefined || found.length < best.length) best = found;
-      if (best.length === 0) break;
+      const errors = this.errors.splice(mark);
+      if (best === undefined || found.length + errors.length < best.length + bestErrors.length)
+        [best, bestErrors] = [found, errors];
+      if (best.length + bestErrors.length === 0) break;
     }
+    this.errors.push(...bestErrors);
     if (best === undefined && isObject(value)) {
       const keys = Object.keys(value);
       let used = -1;
@@ -509,14 +591,23 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
   }
 
   /** The full reading of a body that failed the strict one: lenient errors and drift warnings. */
-  function evaluate(check: Body, value: unknown, casing: JsonCasing, json: boolean, all: boolean): ValidationResult {
+  function evaluate(
+    check: Body,
+    value: unknown,
+    casing: JsonCasing,
+    json: boolean,
+    all: boolean,
+    xmlDrift: readonly ContractWarning[],
+  ): ValidationResult {
     const { contract, target } = check;
     const lenient = contract.validator(check.schema, check.pointer, { casing, mode: "lenient" }, all);
     const { errors, closest } = lenient(value)
       ? { errors: [], closest: undefined }
       : schemaErrors(check, value, lenient, casing, all);
-    const warnings: ContractWarning[] = [];
-    new DriftWalker(contract, casing).walk(check.schema, check.pointer, value, "", warnings);
+    const warnings: ContractWarning[] = [...xmlDrift];
+    const walker = new DriftWalker(contract, casing);
+    walker.walk(check.schema, check.pointer, value, "", warnings);
+    errors.push(...walker.errors);
     return {
       valid: errors.length === 0,
       errors,
@@ -533,6 +624,7 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     json: boolean,
     wanted?: JsonCasing,
     shared = false,
+    xmlDrift: readonly ContractWarning[] = [],
   ): ValidationResult {
     const { contract, target } = check;
     const casings: readonly JsonCasing[] = !json
@@ -545,8 +637,10 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
       // Only whether the body passes is used: the first-error validator says so soonest.
       const validate = (strict[casing] ??= contract.validator(check.schema, check.pointer, STRICT[casing], false));
       if (validate(value)) {
-        if (json && contract.casings.length > 1) return { valid: true, errors: [], warnings: [], target, casing };
-        return { valid: true, errors: [], warnings: [], target };
+        // XML drift (unknown nodes, order) is what the decode skipped: the value cannot show it.
+        const warnings = [...xmlDrift];
+        if (json && contract.casings.length > 1) return { valid: true, errors: [], warnings, target, casing };
+        return { valid: true, errors: [], warnings, target };
       }
     }
     // A body that fails is read again for its errors and drift, and that reading recurses
@@ -566,8 +660,10 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     // errors, then fewest warnings (a broken PascalCase body must not read as a camelCase one).
     let best: { result: ValidationResult; rank: number[] } | undefined;
     for (const casing of casings) {
-      const result = evaluate(check, value, casing, json, shape.values <= MAX_VALUES_FOR_ALL_ERRORS);
-      const unknown = result.warnings.filter((w) => w.keyword === "additionalProperties").length;
+      const result = evaluate(check, value, casing, json, shape.values <= MAX_VALUES_FOR_ALL_ERRORS, xmlDrift);
+      const unknown =
+        result.warnings.filter((w) => w.keyword === "additionalProperties").length +
+        result.errors.filter((e) => e.keyword === "casing").length;
       const rank = [unknown, result.errors.length, result.warnings.length];
       if (best === undefined || before(rank, best.rank)) best = { result, rank };
     }
@@ -632,13 +728,46 @@ export async function createValidator(options: ValidatorOptions = {}): Promise<C
     }
     if (!isRaw(body)) return invalid(target, bodyIssue("body", "an XML body must be a string or bytes", check.pointer));
     let value: unknown;
+    const drift: XmlDrift[] = [];
     try {
-      value = check.contract.codec.decode(body, check.schema as object, xmlOptions);
+      value = check.contract.codec.decode(body, check.schema as object, { ...xmlOptions, drift });
     } catch (e) {
       if (!(e instanceof XmlError)) throw e;
       return invalid(target, xmlError(check, e, body));
     }
-    return validateValue(check, value, false);
+    return validateValue(
+      check,
+      value,
+      false,
+      undefined,
+      false,
+      drift.map((d) => xmlDriftWarning(check, d)),
+    );
+  }
+
+  /** A node the decode skipped, or found out of order, as a warning. */
+  function xmlDriftWarning(check: Body, d: XmlDrift): ContractWarning {
+    const where = d.path === "" ? "the body" : d.path;
+    const name = show(d.name);
+    const ns = d.namespace === "" ? "" : ` (namespace ${show(d.namespace)})`;
+    const at = ` at line ${d.line}, column ${d.column}`;
+    const message =
+      d.code === "OUT_OF_ORDER"
+        ? `${where} has the element ${name} after ${show(d.after ?? "")}, which the schema puts after it${at}`
+        : d.code === "UNKNOWN_ELEMENT"
+          ? `${where} has the element ${name}${ns}, which the schema does not declare${at}`
+          : `${where} has the attribute ${name}${ns}, which the schema does not declare${at}`;
+    return {
+      message,
+      instancePath: d.path,
+      schemaPath: "",
+      specLocation: check.pointer,
+      keyword: d.code === "OUT_OF_ORDER" ? "xml-order" : "additionalProperties",
+      code: d.code,
+      member: d.name,
+      line: d.line,
+      column: d.column,
+    };
   }
 
   return {

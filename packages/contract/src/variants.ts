@@ -37,6 +37,20 @@ function typeOfValues(values: readonly unknown[]): string[] {
   return types.has("number") ? [...types].filter((t) => t !== "integer") : [...types];
 }
 
+/** A scalar schema that takes any value of its type: `{type: string}` (annotations aside). */
+function isPlainScalar(node: unknown): boolean {
+  if (!isObject(node) || typeof node.type !== "string" || node.type === "object" || node.type === "array") return false;
+  return ["enum", "const", "anyOf", "oneOf", "allOf", "$ref", "not"].every((k) => node[k] === undefined);
+}
+
+/**
+ * An open enumeration (spec/ADR.md: Veeam adds values release by release): an `anyOf`/`oneOf` of
+ * the listed values (`{type: string, enum: […]}`) and a plain schema that takes any other.
+ */
+export function isOpenEnum(alts: readonly unknown[]): boolean {
+  return alts.some((a) => isObject(a) && Array.isArray(a.enum)) && alts.some(isPlainScalar);
+}
+
 /** `$ref`s that appear as members of an `allOf`: their targets are parts of a larger object and stay open. */
 export function refsInAllOf(node: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(node)) for (const n of node) refsInAllOf(n, out);
@@ -81,6 +95,9 @@ export function deriveSchema<T>(node: T, variant: Variant, locations: Locations 
     } else if (k === "enum" && variant.mode === "lenient" && Array.isArray(v)) {
       // Widened: any value of the enum's type. `type` beside it already says which.
       if (node.type === undefined) out.type = typeOfValues(v);
+    } else if ((k === "anyOf" || k === "oneOf") && Array.isArray(v) && variant.mode === "strict" && isOpenEnum(v)) {
+      // Strict: an open enum takes only the values it lists (the others are drift: lenient takes them).
+      out[k] = v.filter((alt) => !isPlainScalar(alt)).map((n) => deriveSchema(n, variant, locations));
     } else if (k === "allOf" && Array.isArray(v)) {
       out[k] = v.map((part) => deriveSchema(part, variant, locations, true));
     } else if (DATA.has(k)) out[k] = v;

@@ -125,6 +125,7 @@ enum: [Working, Stopped]
 `,
   "Link.yaml": `type: object
 xml:
+  name: Link
   namespace: urn:example:sessions
 required: [Rel, Href]
 properties:
@@ -256,9 +257,20 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
     ]);
   });
 
-  it("with `unknown: error`, report XML the schema does not describe", () => {
+  it("report an XML element the schema does not name, or one out of the schema's order; with `unknown: error`, as a decode failure", () => {
+    const swapped = project(
+      GOOD_XML.replace("<State>Stopped</State>", "").replace("</Progress>", "</Progress><State>Stopped</State>"),
+      GOOD_JSON,
+    );
+    expect(problems(lint(swapped).out)).toEqual([
+      expect.stringMatching(
+        /has the element <State> after <Progress>, against the schema's order \(in the root, line 3/,
+      ),
+    ]);
     const dir = project(GOOD_XML.replace("<Progress>", "<Colour>blue</Colour><Progress>"), GOOD_JSON);
-    expect(problems(lint(dir).out)).toEqual([]);
+    expect(problems(lint(dir).out)).toEqual([
+      expect.stringMatching(/has the element Colour, which the schema does not name \(in the root, line 3/),
+    ]);
     writeFileSync(
       join(dir, "redocly.yaml"),
       `apis:\n  sessions:\n    root: ./openapi.yaml\nplugins:\n  - ${plugin}\nrules:\n  veeam/xml-examples-valid:\n    severity: error\n    unknown: error\n`,

@@ -89,6 +89,9 @@ describe("the public API", () => {
         schemaPath: "#/components/schemas/JobSessionState/enum",
         specLocation: "#/components/schemas/JobSessionState/enum",
         keyword: "enum",
+        code: "UNLISTED_VALUE",
+        value: "Done",
+        allowed: ["Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped"],
       },
     ]);
   });
@@ -564,13 +567,14 @@ describe("drift: unknown enum values and members are warnings", () => {
     ]);
   });
 
-  it("a camelCase body read against the PascalCase form warns about its members, never a silent pass", () => {
+  it("a camelCase body read against the PascalCase form fails: each member in the other casing is an error", () => {
     const camel = toCamel(twin());
     const asPascal = json(camel, "pascal");
     expect(asPascal.casing).toBe("pascal");
-    expect(asPascal.warnings.length).toBeGreaterThan(10);
-    expect(asPascal.warnings.map((w) => w.message)).toContain(
-      'the body has the property "jobUid", which the schema does not declare',
+    expect(asPascal.valid).toBe(false);
+    expect(asPascal.errors.filter((e) => e.keyword === "casing" && e.code === "WRONG_CASE").length).toBeGreaterThan(10);
+    expect(asPascal.errors.map((e) => e.message)).toContain(
+      'the body has the property "jobUid", camelCase in a PascalCase body (the member "JobUid")',
     );
     // A query result declares no required member: without the warnings it would pass empty.
     const query = v.validateResponse({
@@ -581,10 +585,30 @@ describe("drift: unknown enum values and members are warnings", () => {
       body: toCamel(JSON.parse(fixture("enterprise-manager/json/query-entities-last-page.body.json"))),
       casing: "pascal",
     });
-    expect(query.errors).toEqual([]);
-    expect(query.warnings.map((w) => w.instancePath + " " + w.keyword)).toEqual([
-      " additionalProperties",
-      " additionalProperties",
+    expect(query.errors.map((e) => `${e.instancePath} ${e.keyword} ${e.code} ${e.member}`)).toEqual([
+      " casing WRONG_CASE entities",
+      " casing WRONG_CASE pagingInfo",
+    ]);
+    expect(query.warnings).toEqual([]);
+  });
+
+  it("one key in the other casing inside an EM JSON body is an error, in either direction; a key in neither is drift", () => {
+    const pascal = JSON.parse(SEED_002_JSON) as Record<string, unknown>;
+    const oneCamel = json({ ...pascal, failureMessage: "x" });
+    expect(oneCamel.casing).toBe("pascal");
+    expect(oneCamel.errors.map((e) => [e.keyword, e.code, e.member])).toEqual([
+      ["casing", "WRONG_CASE", "failureMessage"],
+    ]);
+    const camel = toCamel(twin()) as Record<string, unknown>;
+    const onePascal = json({ ...camel, FailureMessage: "x" });
+    expect(onePascal.casing).toBe("camel");
+    expect(onePascal.errors.map((e) => [e.keyword, e.code, e.member])).toEqual([
+      ["casing", "WRONG_CASE", "FailureMessage"],
+    ]);
+    const unknown = json({ ...camel, policyTag: "x" });
+    expect(unknown.valid).toBe(true);
+    expect(unknown.warnings.map((w) => [w.keyword, w.code, w.member])).toEqual([
+      ["additionalProperties", "UNKNOWN_MEMBER", "policyTag"],
     ]);
   });
 
@@ -610,5 +634,74 @@ describe("drift: unknown enum values and members are warnings", () => {
 describe("the namespace of the fixtures", () => {
   it("is the EM namespace", () => {
     expect(SEED_002_XML).toContain(`xmlns="${NS}"`);
+  });
+});
+
+describe("one drift model for every API (issue 23): each warning has a stable code and the member's path", () => {
+  const meta = (dir: string) => JSON.parse(fixture(`${dir}.meta.json`)) as RecordedResponse;
+  const check = (dir: string, change: (body: Record<string, unknown>) => void) => {
+    const body = JSON.parse(fixture(`${dir}.body.json`)) as Record<string, unknown>;
+    change(body);
+    return v.validateResponse({ ...meta(dir), body });
+  };
+  const codes = (r: { warnings: { code?: string; instancePath: string; value?: unknown }[] }) =>
+    r.warnings.map((w) => [w.code, w.instancePath, w.value]);
+
+  it("a value outside an open enum's listed values is a warning, with the value and the listed set (VBR, Azure)", () => {
+    const vbr = check("backup-replication/task-session-backup", (b) => {
+      b.state = "Hibernating";
+      b.sessionType = "TimeTravel";
+      (b.result as Record<string, unknown>).result = "Maybe";
+    });
+    expect(vbr.valid).toBe(true);
+    expect(codes(vbr)).toEqual([
+      ["UNLISTED_VALUE", "/sessionType", "TimeTravel"],
+      ["UNLISTED_VALUE", "/state", "Hibernating"],
+      ["UNLISTED_VALUE", "/result/result", "Maybe"],
+    ]);
+    expect(vbr.warnings[1]!.allowed).toContain("Working");
+    const azure = check("backup-for-azure/seed-004-job-session", (b) => {
+      b.type = "QuantumBackup";
+      b.status = "Exploded";
+    });
+    expect(azure.valid).toBe(true);
+    expect(codes(azure)).toEqual([
+      ["UNLISTED_VALUE", "/type", "QuantumBackup"],
+      ["UNLISTED_VALUE", "/status", "Exploded"],
+    ]);
+    // The listed values stay clean.
+    expect(check("backup-replication/task-session-backup", () => {}).warnings).toEqual([]);
+  });
+
+  it("EM 13 JSON: an unlisted result is a warning", () => {
+    const camel = toCamel(JSON.parse(SEED_002_JSON)) as Record<string, unknown>;
+    const r = v.validateResponse(
+      getBackupSession({ mediaType: "application/json", body: { ...camel, result: "Meh" } }),
+    );
+    expect(r.casing).toBe("camel");
+    expect(codes(r)).toEqual([["UNLISTED_VALUE", "/result", "Meh"]]);
+  });
+
+  it("XML: unknown elements and attributes, and children out of the XSD sequence, are warnings", () => {
+    const body = SEED_002_XML.replace("<JobName>", '<Extra>1</Extra><JobName Lang="en">')
+      .replace("<State>Stopped</State>", "")
+      .replace("<Progress>", "<State>Stopped</State><Progress>");
+    const r = v.validateResponse(getBackupSession({ body }));
+    expect(r.valid).toBe(true);
+    expect(r.warnings.map((w) => [w.keyword, w.code, w.instancePath, w.member])).toEqual([
+      ["additionalProperties", "UNKNOWN_ELEMENT", "", "Extra"],
+      ["additionalProperties", "UNKNOWN_ATTRIBUTE", "/JobName", "Lang"],
+      ["xml-order", "OUT_OF_ORDER", "", "State"],
+    ]);
+    expect(r.warnings[2]!.message).toMatch(
+      /^the body has the element "State" after "Result", .* at line \d+, column \d+$/,
+    );
+  });
+
+  it("XML: an element named after the component its schema references is not its property (<UtcDateTime>)", () => {
+    const body = SEED_002_XML.replace(/<EndTimeUTC>(.*)<\/EndTimeUTC>/, "<UtcDateTime>$1</UtcDateTime>");
+    expect(body).not.toBe(SEED_002_XML);
+    const r = v.validateResponse(getBackupSession({ body }));
+    expect(r.warnings.map((w) => [w.code, w.member])).toEqual([["UNKNOWN_ELEMENT", "UtcDateTime"]]);
   });
 });

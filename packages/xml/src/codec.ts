@@ -1,6 +1,6 @@
 import { XmlError, lineColumn } from "./errors.js";
 import { Encoder, type EncodeOptions } from "./encode.js";
-import { Parser, type RootPlan } from "./decode.js";
+import { Parser, type RootPlan, type XmlDrift } from "./decode.js";
 import { Compiler, type Plan } from "./plan.js";
 import { Resolver, lastRefSegment, type Eff, type SchemaObject } from "./schema.js";
 
@@ -11,6 +11,13 @@ export interface DecodeOptions {
   readonly maxDepth?: number;
   /** What to do with elements, attributes and text the schema does not describe. Default "ignore". */
   readonly unknown?: "ignore" | "error";
+  /**
+   * Collects into this array what the schema does not describe but the decode skipped (with
+   * `unknown: "ignore"`): unknown elements and attributes, and child elements out of the schema's
+   * property order (the XSD sequence). Each with its code, the path of the value it is in, the
+   * node's name and its line and column. Stray text is not drift (Veeam's pages indent with U+00A0).
+   */
+  readonly drift?: XmlDrift[];
 }
 
 export type { EncodeOptions };
@@ -135,8 +142,10 @@ function readDecodeOptions(o: DecodeOptions | undefined): {
   maxBytes: number;
   maxDepth: number;
   unknownError: boolean;
+  drift: XmlDrift[] | null;
 } {
-  if (o === undefined) return { maxBytes: DEFAULT_MAX_BYTES, maxDepth: DEFAULT_MAX_DEPTH, unknownError: false };
+  if (o === undefined)
+    return { maxBytes: DEFAULT_MAX_BYTES, maxDepth: DEFAULT_MAX_DEPTH, unknownError: false, drift: null };
   if (typeof o !== "object" || o === null) throw invalid("options must be an object");
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = o.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -144,7 +153,32 @@ function readDecodeOptions(o: DecodeOptions | undefined): {
   if (typeof maxDepth !== "number" || !(maxDepth >= 1)) throw invalid("maxDepth must be a number >= 1");
   const unknown = o.unknown ?? "ignore";
   if (unknown !== "ignore" && unknown !== "error") throw invalid('unknown must be "ignore" or "error"');
-  return { maxBytes, maxDepth, unknownError: unknown === "error" };
+  if (o.drift !== undefined && !Array.isArray(o.drift)) throw invalid("drift must be an array");
+  return { maxBytes, maxDepth, unknownError: unknown === "error", drift: o.drift ?? null };
+}
+
+/** Line and column of `drift[from…]`, in one pass over the text (found in document order). */
+function locateAll(text: string, drift: XmlDrift[], from: number): void {
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  for (let k = from; k < drift.length; k++) {
+    const d = drift[k]!;
+    if (d.offset < i) {
+      // Out of document order (cannot happen today): located on its own.
+      ({ line: d.line, column: d.column } = lineColumn(text, d.offset));
+      continue;
+    }
+    for (; i < d.offset; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    d.line = line;
+    d.column = d.offset - lineStart + 1;
+  }
 }
 
 /** Converts anything thrown inside the codec into an XmlError. */
@@ -257,9 +291,14 @@ export function createXmlCodec(document: object): XmlCodec {
           namespaces: compiler.namespaces,
           maxDepth: o.maxDepth,
           unknownError: o.unknownError,
+          drift: o.drift,
           fromBytes: t.fromBytes,
         });
-        return parser.parseDocument(plan) as T;
+        const drift = o.drift;
+        const before = drift?.length ?? 0;
+        const value = parser.parseDocument(plan) as T;
+        if (drift !== null && drift.length > before) locateAll(text, drift, before);
+        return value;
       } catch (err) {
         const e = asXmlError(err, text, parser?.pos ?? 0);
         if (text !== undefined && e.offset >= 0 && e.line === 0) {

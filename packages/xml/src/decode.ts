@@ -66,6 +66,28 @@ export interface RootPlan {
   readonly expected: string;
 }
 
+/** What a decode found that the schema does not describe, when asked to collect it (`DecodeOptions.drift`). */
+export interface XmlDrift {
+  /**
+   * `UNKNOWN_ELEMENT`, `UNKNOWN_ATTRIBUTE`: a node the schema does not name (skipped);
+   * `OUT_OF_ORDER`: a child element before one that precedes it in the schema's property order
+   * (the XSD sequence).
+   */
+  readonly code: "UNKNOWN_ELEMENT" | "UNKNOWN_ATTRIBUTE" | "OUT_OF_ORDER";
+  /** JSON Pointer of the value (the parent element) it was found in; `""` is the root. */
+  readonly path: string;
+  /** The node's name as written (`p:Name`), for messages. */
+  readonly name: string;
+  /** Its namespace URI (`""`: none). */
+  readonly namespace: string;
+  /** `OUT_OF_ORDER`: the element it came after, which the schema puts after it. */
+  readonly after?: string;
+  /** 0-based offset of the node; `line`/`column` 1-based. */
+  readonly offset: number;
+  line: number;
+  column: number;
+}
+
 export interface ParseOptions {
   /**
    * Namespace URIs the plans expect, keyed by themselves: declarations are mapped to these exact
@@ -74,6 +96,8 @@ export interface ParseOptions {
   readonly namespaces: ReadonlyMap<string, string>;
   readonly maxDepth: number;
   readonly unknownError: boolean;
+  /** Collects drift (unknown elements and attributes, children out of order) here; null: not asked. */
+  readonly drift: XmlDrift[] | null;
   /** Input came from bytes: the XML declaration must not name a non-UTF-8 encoding. */
   readonly fromBytes: boolean;
 }
@@ -93,6 +117,7 @@ export class Parser {
   private readonly badCode: number;
   private readonly maxDepth: number;
   private readonly unknownError: boolean;
+  private readonly drift: XmlDrift[] | null;
   private readonly fromBytes: boolean;
   private readonly namespaces: ReadonlyMap<string, string>;
 
@@ -155,6 +180,7 @@ export class Parser {
     this.nextCdEnd = new NextOfCache(this.s, "]]>");
     this.maxDepth = options.maxDepth;
     this.unknownError = options.unknownError;
+    this.drift = options.drift;
     this.fromBytes = options.fromBytes;
     this.namespaces = options.namespaces;
   }
@@ -183,6 +209,20 @@ export class Parser {
   /** Names the current element for messages: `<Foo>`. */
   private elementLabel(d: number = this.depth): string {
     return `<${this.fQ[d]}>`;
+  }
+
+  /** Records drift (only when collecting: `this.drift !== null`). */
+  private noteDrift(code: XmlDrift["code"], name: string, namespace: string, at: number, after?: string): void {
+    this.drift!.push({
+      code,
+      path: formatPath(this.path),
+      name,
+      namespace,
+      ...(after === undefined ? {} : { after }),
+      offset: at,
+      line: 0,
+      column: 0,
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -789,6 +829,7 @@ export class Parser {
       const found = this.uri === "" ? this.local : `{${this.uri}}${this.local}`;
       this.fail("UNKNOWN_NODE", `unexpected element ${found}`, this.tagStart);
     }
+    if (this.drift !== null) this.noteDrift("UNKNOWN_ELEMENT", this.fQ[this.depth]!, this.uri, this.tagStart);
     this.skipElement();
   }
 
@@ -827,6 +868,7 @@ export class Parser {
       if (this.unknownError) {
         this.fail("UNKNOWN_NODE", `unexpected attribute ${this.aQ[i]} on ${this.elementLabel()}`, this.aPos[i]);
       }
+      if (this.drift !== null) this.noteDrift("UNKNOWN_ATTRIBUTE", this.aQ[i]!, this.aUri[i]!, this.aPos[i]!);
     }
     return flags;
   }
@@ -855,6 +897,8 @@ export class Parser {
         this.path.pop();
       } else if (this.unknownError) {
         this.fail("UNKNOWN_NODE", `unexpected attribute ${this.aQ[i]} on ${this.elementLabel()}`, this.aPos[i]);
+      } else if (this.drift !== null) {
+        this.noteDrift("UNKNOWN_ATTRIBUTE", this.aQ[i]!, uri, this.aPos[i]!);
       }
     }
     let hasChild = false;
@@ -864,6 +908,8 @@ export class Parser {
       const children = plan.children;
       const order = plan.order;
       let last = -1;
+      // The furthest child in schema order so far: one that comes before it is out of sequence.
+      let furthest = -1;
       for (;;) {
         if (this.toTag(true) === END_TAG) {
           this.endTag();
@@ -872,13 +918,15 @@ export class Parser {
         hasChild = true;
         // Predict: the same entry again (array items), else one of the next two in schema order.
         let e: ChildEntry | undefined;
+        let k = -1;
         if (last >= 0 && order[last]!.repeated && this.isNamed(order[last]!.name)) {
           e = order[last];
+          k = last;
         } else {
-          for (let k = last + 1; k < order.length && k <= last + 3; k++) {
-            if (this.isNamed(order[k]!.name)) {
-              e = order[k];
-              last = k;
+          for (let j = last + 1; j < order.length && j <= last + 3; j++) {
+            if (this.isNamed(order[j]!.name)) {
+              e = order[j];
+              last = k = j;
               break;
             }
           }
@@ -890,11 +938,16 @@ export class Parser {
           this.startTag();
           e = children.get(this.local);
           if (e !== undefined) {
-            const k = order.indexOf(e);
+            k = order.indexOf(e);
             if (k >= 0) last = k;
           }
         }
         if (e !== undefined && (e.ns ?? ns) === this.uri) {
+          if (k >= 0) {
+            if (k < furthest && this.drift !== null)
+              this.noteDrift("OUT_OF_ORDER", this.fQ[this.depth]!, this.uri, this.tagStart, order[furthest]!.name);
+            else if (k > furthest) furthest = k;
+          }
           const key = e.key;
           const cur = e.proto ? getOwn(obj, key, true) : obj[key];
           if (e.repeated) {
@@ -1122,10 +1175,12 @@ export class Parser {
     const nsTop = this.fNsTop[d]!;
     const nsDef = this.fNsDef[d]!;
     const pathLen = this.path.length;
+    const driftLen = this.drift?.length ?? 0;
     let first: XmlError | undefined;
     for (let i = 0; i < alts.length; i++) {
       const alt = alts[i]!;
       if (i > 0) {
+        if (this.drift !== null) this.drift.length = driftLen;
         this.pos = tagStart;
         this.depth = d - 1;
         this.unbind(nsTop);
@@ -1213,5 +1268,6 @@ export const residentParser = new Parser("", {
   namespaces: new Map(),
   maxDepth: 1,
   unknownError: false,
+  drift: null,
   fromBytes: false,
 });

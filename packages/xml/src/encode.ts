@@ -267,7 +267,9 @@ export class Encoder {
       this.element(e.xml.name, e.xml.namespace ?? parentNs, e.xml.prefix, e, value, scope, depth, key);
     } else if (e.base.alts !== undefined && value !== null) {
       const alt = this.pick(e, value);
-      const name = alt.xml.name ?? alt.refName ?? key;
+      // The alternative's own (or its target's) `xml.name`, else the property's key: never the
+      // component's name (a nullable `$ref` to UtcDateTime is still <EndTimeUTC>).
+      const name = alt.xml.name ?? key;
       this.element(
         name,
         alt.xml.namespace ?? e.xml.namespace ?? parentNs,

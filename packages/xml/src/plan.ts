@@ -152,7 +152,7 @@ export class Compiler {
   /**
    * Element names under which a value of schema `e` may appear (rules 3, 4 and 9):
    * own/`$ref` target `xml.name`, else - for `oneOf`/`anyOf` - each alternative's
-   * `xml.name` or component name (plus the fallback, trying alternatives in order), else `fallback`.
+   * `xml.name`, or `fallback` for those without one (tried in order), else `fallback`.
    */
   names(e: Eff, fallback: string): NamedPlan[] {
     const b = e.base;
@@ -164,7 +164,8 @@ export class Compiler {
     for (const a of b.alts) {
       const ae = this.r.eff(a);
       if (isNullOnly(ae)) continue;
-      const name = ae.xml.name ?? ae.refName ?? fallback;
+      // As encode: the alternative's `xml.name`, else the property's key, never a component's name.
+      const name = ae.xml.name ?? fallback;
       const g = groups.get(name);
       if (g === undefined) groups.set(name, { ns: this.ns(ae.xml.namespace ?? e.xml.namespace), effs: [ae] });
       else g.effs.push(ae);
@@ -176,7 +177,10 @@ export class Compiler {
       else plan = { k: K_CHOICE, nullable, alts: g.effs.map((x) => this.plan(x, fallback)) };
       out.push({ name, ns: g.ns, plan });
     }
-    if (!groups.has(fallback))
+    // `null` is written under the key (`<key/>`, `xsi:nil`): a nullable choice is read there too.
+    // No other alias: an element the schema does not name (the key where every alternative has
+    // its own name, a component's name) is unknown, so drift, not a match.
+    if (nullable && !groups.has(fallback))
       out.push({ name: fallback, ns: this.ns(e.xml.namespace), plan: this.choice(b, fallback) });
     return out;
   }

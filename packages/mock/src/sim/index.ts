@@ -126,6 +126,10 @@ export async function startSimulator(options: SimulatorStart): Promise<
   const casings = Array.isArray(source["x-veeam-json-casing"]) ? (source["x-veeam-json-casing"] as string[]) : [];
   let behaviour: Behaviour | undefined;
   const validator = (options.guard ?? !!process.env.VITEST) ? await createValidator() : undefined;
+  // Under vitest an answer out of contract, a warning too, fails the test that caused it (a soft
+  // expect on the test running when it was sent), unless the caller takes the findings itself.
+  const vitest =
+    validator && process.env.VITEST && !options.onViolation ? await import("vitest").catch(() => undefined) : undefined;
   let dataset: Dataset | undefined;
   const clock = options.clock ?? Date.now;
   const server = createSimServer({
@@ -143,10 +147,15 @@ export async function startSimulator(options: SimulatorStart): Promise<
     clock,
     onViolation:
       options.onViolation ??
-      ((e) =>
-        console.error(
-          `veeam-mock: answer out of contract: ${e.method} ${e.url} ${e.status}: ${e.violations.map((v) => `${v.location}: ${v.message}`).join("; ")}`,
-        )),
+      ((e) => {
+        const line = `veeam-mock: answer out of contract: ${e.method} ${e.url} ${e.status}: ${e.violations.map((v) => `${v.severity} ${v.location}: ${v.message}`).join("; ")}`;
+        console.error(line);
+        try {
+          vitest?.expect.soft(e.violations, line).toEqual([]);
+        } catch {
+          // No test running (a globalSetup's mock, a hook): the line above says it.
+        }
+      }),
     base: () => base,
     secrets: () => (options.users ?? [DEFAULT_USER]).map((u) => u.password),
     ...(options.httpTimeouts ? { timeouts: options.httpTimeouts } : {}),

@@ -443,11 +443,16 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
         body: text,
         ...(o.camelJson ? { casing: "camel" as const } : {}),
       });
-      found = result.errors.map((e) => ({
+      // Strict about what it produces: drift (a value the spec does not list, a member, element
+      // or attribute it does not name, XML out of order) is a finding too, as a warning.
+      found = [
+        ...result.errors.map((e) => ({ e, severity: "error" as const })),
+        ...result.warnings.map((e) => ({ e, severity: "warning" as const })),
+      ].map(({ e, severity }) => ({
         location: `response.body${e.instancePath.replace(/\//g, ".")}`,
-        severity: "error" as const,
+        severity,
         message: e.message,
-        code: e.keyword,
+        code: e.code ?? e.keyword,
       }));
       if (checked.size >= GUARD_CACHE) checked.delete(checked.keys().next().value!);
       checked.set(key, found);

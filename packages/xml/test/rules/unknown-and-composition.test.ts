@@ -1,5 +1,6 @@
 // Rules 8 (unknown nodes) and 9 ($ref chains, allOf, oneOf/anyOf).
 import { describe, expect, it } from "vitest";
+import type { XmlDrift } from "../../src/index.js";
 import { XSI, codecOf, expectCode, ref } from "../helpers.js";
 
 const codec = codecOf({
@@ -56,6 +57,48 @@ const codec = codecOf({
   Square: { type: "object", required: ["side"], properties: { side: { type: "number" } } },
   Circle: { type: "object", required: ["radius"], properties: { radius: { type: "number" } } },
   Animal: { oneOf: [ref("Cat"), ref("Dog")] },
+});
+
+describe("drift: what the schema does not describe, collected instead of skipped silently", () => {
+  const ordered = codecOf({
+    R: {
+      type: "object",
+      xml: { name: "R" },
+      properties: {
+        id: { type: "string", xml: { attribute: true } },
+        a: { type: "string" },
+        b: { type: "integer" },
+        items: { type: "array", items: { type: "string", xml: { name: "item" } } },
+        maybe: { oneOf: [{ type: "integer" }, { type: "string" }] },
+      },
+    },
+  });
+
+  it("unknown elements and attributes, and children out of the schema's order, each with code, path and position", () => {
+    const drift: XmlDrift[] = [];
+    const value = ordered.decode(
+      `<R id="1" extra="x">\n<b>2</b><a>s</a><zz><a/></zz><item>1</item><item>2</item></R>`,
+      "R",
+      {
+        drift,
+      },
+    );
+    expect(value).toEqual({ id: "1", a: "s", b: 2, items: ["1", "2"] });
+    expect(
+      drift.map(({ code, path, name, after, line, column }) => ({ code, path, name, after, line, column })),
+    ).toEqual([
+      { code: "UNKNOWN_ATTRIBUTE", path: "", name: "extra", after: undefined, line: 1, column: 11 },
+      { code: "OUT_OF_ORDER", path: "", name: "a", after: "b", line: 2, column: 9 },
+      { code: "UNKNOWN_ELEMENT", path: "", name: "zz", after: undefined, line: 2, column: 17 },
+    ]);
+  });
+
+  it("a document in schema order, repeated items included, has none; nor has one decoded without the option", () => {
+    const drift: XmlDrift[] = [];
+    ordered.decode(`<R id="1"><a>s</a><b>2</b><item>1</item><item>2</item><maybe>x</maybe></R>`, "R", { drift });
+    expect(drift).toEqual([]);
+    expect(ordered.decode(`<R><b>2</b><a>s</a><zz/></R>`, "R")).toEqual({ a: "s", b: 2, items: [] });
+  });
 });
 
 describe("rule 8: unknown elements and attributes", () => {
@@ -159,7 +202,29 @@ describe("rule 9: $ref, allOf, oneOf/anyOf", () => {
     expect(codec.decode(`<Holder><Bird/></Holder>`, "Holder")).toEqual({ maybe: {} });
     expect(codec.decode(`<Holder><Bird><tweet>t</tweet></Bird></Holder>`, "Holder")).toEqual({ maybe: { tweet: "t" } });
     expect(codec.decode(`<Holder><Cat><meow>m</meow></Cat></Holder>`, "Holder")).toEqual({ one: { meow: "m" } });
-    expect(codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder")).toEqual({ one: { meow: "m" } });
+    // Every alternative of `one` has its own name: the key is no alias, `<one>` is unknown.
+    expect(codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder")).toEqual({});
+    expectCode(
+      () => codec.decode(`<Holder><one><meow>m</meow></one></Holder>`, "Holder", { unknown: "error" }),
+      "UNKNOWN_NODE",
+    );
+  });
+
+  it("a nullable $ref is named by its key, never by the component it references (EndTimeUTC, not UtcDateTime)", () => {
+    const stamps = codecOf({
+      Stamp: { type: "string", format: "date-time" },
+      Run: {
+        type: "object",
+        xml: { name: "Run" },
+        properties: { Ended: { anyOf: [ref("Stamp"), { type: "null" }] }, Started: ref("Stamp") },
+      },
+    });
+    const xml = stamps.encode({ Started: "2024-01-01T00:00:00Z", Ended: "2024-01-01T01:00:00Z" }, "Run");
+    expect(xml).toBe("<Run><Ended>2024-01-01T01:00:00Z</Ended><Started>2024-01-01T00:00:00Z</Started></Run>");
+    expect(stamps.decode(xml, "Run")).toEqual({ Started: "2024-01-01T00:00:00Z", Ended: "2024-01-01T01:00:00Z" });
+    // The component's name is no alias: unknown, so skipped (or refused).
+    expect(stamps.decode("<Run><Stamp>2024-01-01T01:00:00Z</Stamp></Run>", "Run")).toEqual({});
+    expectCode(() => stamps.decode("<Run><Stamp>x</Stamp></Run>", "Run", { unknown: "error" }), "UNKNOWN_NODE");
   });
 
   it("trying alternatives stays correct after backtracking (namespaces, caches)", () => {
