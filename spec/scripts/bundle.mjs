@@ -1,11 +1,14 @@
 // Bundles every API that has a manifest, spec/<api>/api.yaml, into spec/dist/<api>.yaml and
 // .json (one self-contained document each, components kept) and writes the registry
 // spec/dist/apis.json that @veeam-sessions/spec exports. A new API is a new folder: nothing
-// else names it. `--roots` prints the root documents (for `redocly lint`).
-import { execFileSync } from "node:child_process";
+// else names it. `--roots` prints the root documents (for `redocly lint`). `--only <slug>,…`
+// bundles only those APIs and takes the others' documents from spec/dist as the last full bundle
+// left them (the new-API test: the build has bundled every other API already).
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { parse } from "yaml";
 
 const specDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -55,21 +58,34 @@ function basePathOf(server) {
   return url.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/\/+$/, "");
 }
 
-function bundle() {
+/**
+ * One `redocly bundle` per API, to YAML; the JSON is the same document (parsed with the YAML 1.1
+ * schema the YAML was written with, so every scalar keeps its type), not a second Redocly run.
+ * The APIs bundle side by side.
+ */
+async function bundleApi(m, env) {
+  const yaml = join(dist, `${m.slug}.yaml`);
+  const json = join(dist, `${m.slug}.json`);
+  await promisify(execFile)(
+    redocly,
+    ["bundle", join(m.dir, m.root), "--config", join(root, "redocly.yaml"), "--output", yaml, "--ext", "yaml"],
+    { cwd: root, env },
+  );
+  writeFileSync(json, JSON.stringify(parse(readFileSync(yaml, "utf8"), { version: "1.1" }), null, 2));
+  for (const out of [yaml, json])
+    console.log(`bundled ${m.slug} -> ${relative(root, out)} (${statSync(out).size} bytes)`);
+}
+
+async function bundle(only) {
   const manifests = readManifests();
+  for (const slug of only ?? [])
+    if (!manifests.some((m) => m.slug === slug)) throw new Error(`--only: no spec/${slug}/api.yaml`);
   mkdirSync(dist, { recursive: true });
   const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
   const apis = [];
+  await Promise.all(manifests.filter((m) => !only || only.includes(m.slug)).map((m) => bundleApi(m, env)));
   for (const m of manifests) {
-    for (const ext of ["yaml", "json"]) {
-      const out = join(dist, `${m.slug}.${ext}`);
-      execFileSync(
-        redocly,
-        ["bundle", join(m.dir, m.root), "--config", join(root, "redocly.yaml"), "--output", out, "--ext", ext],
-        { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] },
-      );
-      console.log(`bundled ${m.slug} -> ${relative(root, out)} (${statSync(out).size} bytes)`);
-    }
+    if (!existsSync(join(dist, `${m.slug}.json`))) throw new Error(`${m.slug} is not bundled: run without --only`);
     const doc = JSON.parse(readFileSync(join(dist, `${m.slug}.json`), "utf8"));
     const server = doc.servers?.[0];
     const { dir: _dir, root: _root, guide, simulator, ...manifest } = m;
@@ -103,7 +119,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (process.argv.includes("--roots")) {
       // The root documents, one per line, for `redocly lint`.
       for (const m of readManifests()) console.log(relative(process.cwd(), join(m.dir, m.root)));
-    } else bundle();
+    } else {
+      const at = process.argv.indexOf("--only");
+      await bundle(at < 0 ? undefined : String(process.argv[at + 1] ?? "").split(","));
+    }
   } catch (error) {
     console.error(`bundle: ${error.message}`);
     process.exit(1);

@@ -44,16 +44,9 @@ describe("x-codeSamples", () => {
     }
   });
 
-  it(
-    "every sample type-checks against the client (strict)",
-    () => {
-      const result = typecheck("tsconfig.samples.json");
-      expect(result.output).toBe("");
-      expect(result.ok).toBe(true);
-    },
-    TSC_TIMEOUT_MS,
-  );
-
+  // "Every sample type-checks against the client (strict)" is the package's lint
+  // (`tsc -p tsconfig.samples.json`, once per CI run: types do not depend on the Node version).
+  // This test keeps that check honest: it fails on a sample that calls a path the API lacks.
   it(
     "the check catches a sample that calls a path the API does not have",
     () => {

@@ -1,13 +1,13 @@
 // The Redocly plugin (redocly/veeam-plugin.mjs): `redocly lint` with veeam/xml-examples-valid and
 // veeam/json-examples-valid on a small split spec (schemas and examples in their own files, so
-// every `$ref` crosses files as in spec/), once with good examples only and once with one bad
-// XML and one bad JSON example.
+// every `$ref` crosses files as in spec/), once with good examples only and in one copy per way
+// an example can be wrong, all linted by one Redocly run.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const pkg = fileURLToPath(new URL("..", import.meta.url));
 const plugin = join(pkg, "redocly", "veeam-plugin.mjs");
@@ -161,8 +161,8 @@ const GOOD_JSON = {
   Links: [{ Rel: "Up", Href: "https://em.invalid/api/jobs/1" }],
 };
 
-function project(xml: string, json: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), "veeam-lint-"));
+/** Writes the small split spec into `dir` (a fresh temporary folder by default), with these two examples. */
+function project(xml: string, json: unknown, dir = mkdtempSync(join(tmpdir(), "veeam-lint-"))): string {
   const write = (file: string, text: string) => {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), text);
@@ -198,59 +198,114 @@ function lint(
 
 const problems = (out: string) => out.split("\n").filter((l) => /\s(error|warning)\s+veeam\//.test(l));
 
+/**
+ * The cases below are projects side by side in one folder, linted by one `redocly lint` (one API
+ * each in a shared redocly.yaml, the rule options per API): each Redocly process takes seconds
+ * to start. Its stylish output names each file (`<case>/examples/Session.json:`) above that
+ * file's problems; `report(name)` is that case's part, as its own `redocly lint` would print it.
+ */
+const CASES: Record<string, { xml: string; json: unknown; edit?: (dir: string) => void; rules?: string }> = {
+  good: { xml: GOOD_XML, json: GOOD_JSON },
+  bad: {
+    xml: GOOD_XML.replace("<State>Stopped</State>", "<State>Done</State>"),
+    json: { ...GOOD_JSON, Progress: "100" },
+  },
+  namespace: { xml: GOOD_XML.replace('xmlns="urn:example:sessions"', 'xmlns="urn:other"'), json: GOOD_JSON },
+  malformed: { xml: GOOD_XML.replace("</State>", "</Stat>"), json: GOOD_JSON },
+  doctype: { xml: `<!DOCTYPE Session>\n${GOOD_XML}`, json: GOOD_JSON },
+  notString: {
+    xml: GOOD_XML,
+    json: GOOD_JSON,
+    edit: (dir) =>
+      writeFileSync(join(dir, "examples", "Session.xml.yaml"), "summary: Not a string\nvalue:\n  Type: Session\n"),
+  },
+  inline: {
+    xml: GOOD_XML,
+    json: GOOD_JSON,
+    edit: (dir) =>
+      writeFileSync(
+        join(dir, "paths", "sessions_{ID}.yaml"),
+        PATH.replace("example: { status: 404, title: Not Found }", "example: { title: Not Found }"),
+      ),
+  },
+  swapped: {
+    xml: GOOD_XML.replace("<State>Stopped</State>", "").replace("</Progress>", "</Progress><State>Stopped</State>"),
+    json: GOOD_JSON,
+  },
+  unknownOff: { xml: GOOD_XML.replace("<Progress>", "<Colour>blue</Colour><Progress>"), json: GOOD_JSON },
+  unknownOn: {
+    xml: GOOD_XML.replace("<Progress>", "<Colour>blue</Colour><Progress>"),
+    json: GOOD_JSON,
+    rules:
+      "veeam/xml-examples-valid:\n        severity: error\n        unknown: error\n      veeam/json-examples-valid: error\n",
+  },
+};
+
+let all: { status: number | null; out: string };
+function report(name: string): string {
+  const parts: string[] = [];
+  let mine = false;
+  for (const line of all.out.split("\n")) {
+    if (/^\S.*:$/.test(line)) mine = line.startsWith(`${name}/`);
+    else if (line.trim() === "") mine = false; // a blank line ends a file's part
+    if (mine) parts.push(line.startsWith(`${name}/`) ? line.slice(name.length + 1) : line);
+  }
+  return parts.join("\n");
+}
+
+beforeAll(() => {
+  const root = mkdtempSync(join(tmpdir(), "veeam-lint-"));
+  const apis: string[] = [];
+  for (const [name, c] of Object.entries(CASES)) {
+    const dir = project(c.xml, c.json, join(root, name));
+    c.edit?.(dir);
+    const rules = c.rules ?? "veeam/xml-examples-valid: error\n      veeam/json-examples-valid: error\n";
+    apis.push(`  ${name}:\n    root: ./${name}/openapi.yaml\n    rules:\n      ${rules}`);
+  }
+  writeFileSync(join(root, "redocly.yaml"), `apis:\n${apis.join("")}plugins:\n  - ${plugin}\n`);
+  all = lint(root);
+  // Every case was linted (one "validating" line each), and a case with an error makes the run fail.
+  for (const name of Object.keys(CASES)) expect(all.out, all.out).toContain(`validating ${name}/openapi.yaml`);
+  expect(all.status, all.out).toBe(1);
+});
+
 describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
   it("stay silent on good examples (inline, $ref'd, `example` and `examples`)", () => {
-    const r = lint(project(GOOD_XML, GOOD_JSON));
-    expect(problems(r.out), r.out).toEqual([]);
-    expect(r.status, r.out).toBe(0);
+    // Nothing at all for the good case, from any rule: what exit code 0 of its own run says.
+    expect(report("good"), all.out).toBe("");
   });
 
   it("report a bad XML example and a bad JSON example, each where it is", () => {
-    const dir = project(GOOD_XML.replace("<State>Stopped</State>", "<State>Done</State>"), {
-      ...GOOD_JSON,
-      Progress: "100",
-    });
-    const r = lint(dir);
-    expect(r.status).toBe(1);
-    const found = problems(r.out);
-    expect(found, r.out).toHaveLength(2);
-    expect(r.out).toMatch(
+    const out = report("bad");
+    const found = problems(out);
+    expect(found, all.out).toHaveLength(2);
+    expect(found.every((l) => /\serror\s/.test(l))).toBe(true);
+    expect(out).toMatch(
       /examples\/Session\.xml\.yaml:\n\s+2:\d+\s+error\s+veeam\/xml-examples-valid\s+XML example "entity" \(application\/xml\), decoded, does not conform to the schema \(checked as Session, the closest alternative\): \/State must be one of "Working", "Stopped"; got "Done" \(enum\)\./,
     );
-    expect(r.out).toMatch(
+    expect(out).toMatch(
       /examples\/Session\.json:\n\s+\d+:\d+\s+error\s+veeam\/json-examples-valid\s+JSON example "entity" \(application\/json\) does not conform to the schema \(checked as Session, the closest alternative\): \/Progress must be of type integer; got "100" \(type\)\./,
     );
   });
 
   it("report XML that does not decode: wrong namespace, malformed, a DOCTYPE, an example that is no string", () => {
     const cases: Array<[string, RegExp]> = [
-      [
-        GOOD_XML.replace('xmlns="urn:example:sessions"', 'xmlns="urn:other"'),
-        /does not decode against the schema: UNEXPECTED_ROOT/,
-      ],
-      [GOOD_XML.replace("</State>", "</Stat>"), /does not decode against the schema: MALFORMED/],
-      [`<!DOCTYPE Session>\n${GOOD_XML}`, /does not decode against the schema: DOCTYPE_FORBIDDEN/],
+      ["namespace", /does not decode against the schema: UNEXPECTED_ROOT/],
+      ["malformed", /does not decode against the schema: MALFORMED/],
+      ["doctype", /does not decode against the schema: DOCTYPE_FORBIDDEN/],
     ];
-    for (const [xml, message] of cases) {
-      const r = lint(project(xml, GOOD_JSON));
-      expect(problems(r.out), r.out).toHaveLength(1);
-      expect(r.out).toMatch(message);
+    for (const [name, message] of cases) {
+      const out = report(name);
+      expect(problems(out), all.out).toHaveLength(1);
+      expect(out).toMatch(message);
     }
-    const dir = project(GOOD_XML, GOOD_JSON);
-    writeFileSync(join(dir, "examples", "Session.xml.yaml"), "summary: Not a string\nvalue:\n  Type: Session\n");
-    expect(lint(dir).out).toMatch(
+    expect(report("notString")).toMatch(
       /XML example "entity" \(application\/xml\) must be a string holding the XML document\./,
     );
   });
 
   it("report a bad inline `example` of a +json media type", () => {
-    const dir = project(GOOD_XML, GOOD_JSON);
-    writeFileSync(
-      join(dir, "paths", "sessions_{ID}.yaml"),
-      PATH.replace("example: { status: 404, title: Not Found }", "example: { title: Not Found }"),
-    );
-    const r = lint(dir);
-    expect(problems(r.out), r.out).toEqual([
+    expect(problems(report("inline")), all.out).toEqual([
       expect.stringMatching(
         /veeam\/json-examples-valid\s+JSON example "example" \(application\/problem\+json\) does not conform to the schema: the value lacks the required property "status" \(required\)\./,
       ),
@@ -258,24 +313,15 @@ describe("veeam/xml-examples-valid and veeam/json-examples-valid", () => {
   });
 
   it("report an XML element the schema does not name, or one out of the schema's order; with `unknown: error`, as a decode failure", () => {
-    const swapped = project(
-      GOOD_XML.replace("<State>Stopped</State>", "").replace("</Progress>", "</Progress><State>Stopped</State>"),
-      GOOD_JSON,
-    );
-    expect(problems(lint(swapped).out)).toEqual([
+    expect(problems(report("swapped")), all.out).toEqual([
       expect.stringMatching(
         /has the element <State> after <Progress>, against the schema's order \(in the root, line 3/,
       ),
     ]);
-    const dir = project(GOOD_XML.replace("<Progress>", "<Colour>blue</Colour><Progress>"), GOOD_JSON);
-    expect(problems(lint(dir).out)).toEqual([
+    expect(problems(report("unknownOff")), all.out).toEqual([
       expect.stringMatching(/has the element Colour, which the schema does not name \(in the root, line 3/),
     ]);
-    writeFileSync(
-      join(dir, "redocly.yaml"),
-      `apis:\n  sessions:\n    root: ./openapi.yaml\nplugins:\n  - ${plugin}\nrules:\n  veeam/xml-examples-valid:\n    severity: error\n    unknown: error\n`,
-    );
-    expect(lint(dir).out).toMatch(/UNKNOWN_NODE: unexpected element \{urn:example:sessions\}Colour/);
+    expect(report("unknownOn")).toMatch(/UNKNOWN_NODE: unexpected element \{urn:example:sessions\}Colour/);
   });
 
   it("without the built contract package: `redocly bundle` still works, and both rules fail instead of passing", () => {

@@ -4,7 +4,7 @@
 // when the parent goes away, so no Prism outlives the test run or CLI that started it (it
 // then also removes the parent's temporary spec, VEEAM_MOCK_TEMP_DIR); and `prism proxy`
 // passes an upstream redirect back instead of following it (below).
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -25,6 +25,14 @@ if (typeof process.send === "function") {
     });
     return server;
   };
+}
+
+// The document Prism would serve (`prism mock|proxy <document> …`) must be there: a restart after
+// the parent's temporary spec was removed fails here at once, not after loading all of Prism.
+const document = process.argv[3];
+if (document && !/^https?:/.test(document) && !existsSync(document)) {
+  console.error(`prism-child: ${document} does not exist`);
+  process.exit(1);
 }
 
 const cli = createRequire(import.meta.url).resolve("@stoplight/prism-cli/dist/index.js");

@@ -1,6 +1,10 @@
-// Runs the veeam-mock CLI (from src, through tsx) as a child process and watches its output.
+// Runs the veeam-mock CLI (from src, through tsx) as a child process and watches its output; or,
+// for a command that ends on its own (a usage error, --help), its run() in this process.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { format } from "node:util";
+import { vi } from "vitest";
+import { run } from "../src/command.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
@@ -62,4 +66,25 @@ export function runCli(args: string[]): RunningCli {
       });
     },
   };
+}
+
+/**
+ * veeam-mock's run() in this process, for commands that end without starting a server: its exit
+ * code and everything it printed (console.log and console.error, in order). A child process per
+ * usage error took seconds each (Node, tsx, the sources); the CLI's own process path (exit code,
+ * stderr) is covered by the tests that use runCli.
+ */
+export async function runInProcess(args: string[]): Promise<{ code: number; output: string }> {
+  let output = "";
+  const capture = (...values: unknown[]) => {
+    output += `${format(...values)}\n`;
+  };
+  const log = vi.spyOn(console, "log").mockImplementation(capture);
+  const error = vi.spyOn(console, "error").mockImplementation(capture);
+  try {
+    return { code: await run(args), output };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
 }

@@ -5,7 +5,7 @@ import { toCamel } from "@veeam-sessions/spec/casing";
 import { createEnterpriseManagerClient, type EnterpriseManagerClient } from "@veeam-sessions/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMock, type MockServer } from "../src/index.js";
-import { runCli } from "./cli-helpers.js";
+import { runInProcess } from "./cli-helpers.js";
 import { first, loadSpec, operations } from "./helpers.js";
 
 const doc = loadSpec("enterprise-manager");
@@ -64,8 +64,8 @@ describe("veeam-mock --em-json-case camel", () => {
     await expect(
       startMock({ api: "enterprise-manager", engine: "prism", port: 0, emJsonCase: "kebab" as "camel" }),
     ).rejects.toThrow(/emJsonCase must be "pascal" or "camel"/);
-    const r = runCli(["--em-json-case", "kebab"]);
-    expect((await r.exited).code).toBe(2);
-    expect(r.output()).toContain('--em-json-case must be "pascal" or "camel", not "kebab"');
+    const r = await runInProcess(["--em-json-case", "kebab"]);
+    expect(r.code).toBe(2);
+    expect(r.output).toContain('--em-json-case must be "pascal" or "camel", not "kebab"');
   });
 });
