@@ -370,8 +370,9 @@ export class Behaviour {
       expires_in: ttl,
       ".issued": new Date(call.now).toISOString(),
       ".expires": new Date(call.now + ttl * 1000).toISOString(),
-      username: user,
     });
+    // Only where the API's token answer has a user name (Backup for Azure's `Login`; not VBR's `TokenModel`).
+    if ("username" in body) body.username = user;
     this.principals.add(
       token,
       { user, id: credentials.guid(), token, lastUsed: call.now, expiresAt: call.now + ttl * 1000, refresh },
