@@ -489,7 +489,14 @@ export class Behaviour {
     const id = `task-${++this.taskCounter}`;
     const body = JSON.parse(JSON.stringify(template).replaceAll(text(template.TaskId) || "\u0000", id)) as Json;
     rebaseUrls(body, this.o.base);
-    this.tasks.set(id, { id, created: call.now, body, finishedResult: finished?.Result });
+    // The finished message names the stopped session (`Job Session "<name>" triggered to stop.`, post_backupsessions_id_stop.md).
+    const result = finished?.Result as Json | undefined;
+    const name = record.body.Name;
+    const finishedResult =
+      result && typeof result.Message === "string" && typeof name === "string"
+        ? { ...result, Message: result.Message.replace(/"[^"]*"/, () => `"${name}"`) }
+        : result;
+    this.tasks.set(id, { id, created: call.now, body, finishedResult });
     return { status, body: this.taskBody(this.tasks.get(id)!, call.now), schema: this.o.profile.tasks.schema };
   }
 
