@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { missingMembers } from "./members.js";
 import { loadVeeamReference, SKIP_MESSAGE, veeamReferencePath, type Json } from "./veeam-reference.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -25,8 +26,11 @@ const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && 
 // The differences we keep on purpose. `match` recognises the validation errors each one causes.
 // ---------------------------------------------------------------------------------------------
 interface Finding {
-  /** "theirs→ours": Veeam's instance against our schema; "ours→theirs": our example against theirs. */
-  direction: "theirs→ours" | "ours→theirs" | "operations";
+  /**
+   * "theirs→ours": Veeam's instance against our schema; "ours→theirs": our example against theirs;
+   * "members": a member or enum value Veeam's schema lists and ours does not declare.
+   */
+  direction: "theirs→ours" | "ours→theirs" | "operations" | "members";
   subject: string;
   /** How the instance was made: an example, or generated (max / min / nulls). */
   mode: string;
@@ -86,7 +90,9 @@ export const DIFFERENCES: Difference[] = [
   {
     id: "grant-unknown",
     what: "Veeam's GrantType lists `Unknown`, the server's fallback value; no request can use it, ours refuses it",
-    match: (f) => f.direction === "theirs→ours" && f.subject === "LoginFromClient grant_type=Unknown",
+    match: (f) =>
+      (f.direction === "theirs→ours" && f.subject === "LoginFromClient grant_type=Unknown") ||
+      (f.direction === "members" && /grant_type: enum value "Unknown"$/.test(f.error.message ?? "")),
   },
   {
     id: "problem-members",
@@ -452,6 +458,56 @@ describe.skipIf(!referencePath)(
           `theirs → ours: ${examples} Veeam examples (the v8.1 document has none for these types), ${instances} generated instances`,
         );
         expect(instances).toBeGreaterThan(150);
+      },
+      SLOW,
+    );
+
+    it(
+      "theirs → ours, members: every member and enum value of Veeam's types is declared in ours (our schemas are open, so validation alone cannot see a missing one)",
+      () => {
+        const pairs: [string, string][] = [...TYPE_PAIRS, ["LoginFromClient", "TokenRequest"]];
+        let missing = 0;
+        for (const [theirName, ourName] of pairs)
+          for (const line of missingMembers(
+            theirs,
+            { $ref: `#/components/schemas/${theirName}` },
+            ours,
+            { $ref: `#/components/schemas/${ourName}` },
+            `${theirName}→${ourName}`,
+          )) {
+            missing++;
+            findings.push({
+              direction: "members",
+              subject: `${theirName}→${ourName}`,
+              mode: "declarations",
+              error: { instancePath: "", keyword: "member", params: {}, message: `missing in ours: ${line}` },
+            });
+          }
+        // The Types filter takes Veeam's JobSessionFilterType (issue 24, A3): every value of theirs, and
+        // none they refuse (a request parameter: what we send must be what the server reads).
+        const listOp = ((ours.paths as Json)["/jobSessions"] as Json).get as Json;
+        const typesParam = (listOp.parameters as unknown[]).map((p) => deref(ours, p)).find((p) => p.name === "Types")!;
+        const filterItems = (typesParam.schema as Json).items;
+        for (const line of missingMembers(
+          theirs,
+          { $ref: "#/components/schemas/JobSessionFilterType" },
+          ours,
+          filterItems,
+          "JobSessionFilterType→Types",
+        )) {
+          missing++;
+          findings.push({
+            direction: "members",
+            subject: "JobSessionFilterType→Types",
+            mode: "declarations",
+            error: { instancePath: "", keyword: "member", params: {}, message: `missing in ours: ${line}` },
+          });
+        }
+        expect(
+          missingMembers(ours, filterItems, theirs, { $ref: "#/components/schemas/JobSessionFilterType" }, "Types"),
+          "values our Types filter offers that Veeam's JobSessionFilterType refuses",
+        ).toEqual([]);
+        console.log(`theirs → ours, members: ${missing} missing (each must be a named difference)`);
       },
       SLOW,
     );

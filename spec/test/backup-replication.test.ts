@@ -24,11 +24,12 @@ describe("backup-replication: document", () => {
     expect(((server?.variables as Json).port as Json).default).toBe("9419");
   });
 
-  it("has the ten operations, named, tagged and described with the Veeam operation they follow", () => {
+  it("has the eleven operations, named, tagged and described with the Veeam operation they follow", () => {
     expect(ops.map((o) => `${o.method.toUpperCase()} ${o.path} ${String(o.op.operationId)}`).sort()).toEqual(
       [
         "POST /api/oauth2/token createAccessToken",
         "POST /api/oauth2/logout logOut",
+        "POST /api/oauth2/authorization_code createAuthorizationCode",
         "GET /api/v1/sessions listSessions",
         "GET /api/v1/sessions/{id} getSession",
         "GET /api/v1/sessions/{id}/logs getSessionLogs",
@@ -40,6 +41,26 @@ describe("backup-replication: document", () => {
       ].sort(),
     );
     for (const { op } of ops) expect(String(op.description), String(op.operationId)).toMatch(/Reference — `[A-Z]\w+`/);
+  });
+
+  it("marks with x-since / x-until (revisions it describes) what not every revision has", () => {
+    const revisions = Object.values(
+      (deref<Json>(doc, { $ref: "#/components/parameters/ApiVersion" }).examples ?? {}) as Json,
+    ).map((e) => (e as Json).value);
+    const marks = Object.fromEntries(
+      ops.flatMap(({ op }) =>
+        ["x-since", "x-until"].filter((k) => k in op).map((k) => [`${String(op.operationId)} ${k}`, op[k]]),
+      ),
+    );
+    for (const value of Object.values(marks)) expect(revisions).toContain(value);
+    expect(marks).toEqual({
+      "createAuthorizationCode x-since": "1.1-rev0",
+      "createAuthorizationCode x-until": "1.2-rev1",
+      "listSessionTaskSessions x-since": "1.2-rev1",
+      "listTaskSessions x-since": "1.2-rev1",
+      "getTaskSession x-since": "1.2-rev1",
+      "getTaskSessionLogs x-since": "1.2-rev1",
+    });
   });
 
   it("takes a required x-api-version header on every operation, the token request included", () => {

@@ -83,8 +83,7 @@ describe("rebase", () => {
       expect(paths).toContain(`/api/${v}/jobSessions/{sessionId}/stop`);
     }
     expect(paths).toContain("/api/v1/jobSessions/{sessionId}/protectedItems");
-    expect(paths).not.toContain("/api/v1/jobSessions/{sessionId}/deletedItems");
-    expect(paths).toContain("/api/v2/jobSessions/{sessionId}/deletedItems");
+    expect(paths).toContain("/api/v1/jobSessions/{sessionId}/deletedItems");
     expect(paths).not.toContain("/api/v8/jobSessions/{sessionId}/checkedItems");
     expect(paths).toContain("/api/v8.1/jobSessions/{sessionId}/checkedItems");
     const stop = (v: string) => Object.keys(az.doc.paths[`/api/${v}/jobSessions/{sessionId}/stop`].post.responses);

@@ -5,6 +5,7 @@ const em = createEnterpriseManagerClient({
   auth: { username: process.env.EM_USERNAME!, password: process.env.EM_PASSWORD! },
   format: "json", // or "xml": the same typed data
 });
-const data = unwrap(await em.GET("/systemSessions", { params: { query: { format: "Entity" } } }));
-if ("SystemSessions" in data) console.log(data.SystemSessions.length, "sessions");
-else console.log(data.Refs?.map((r) => r.Name));
+// Entities without `format` (get_systemsessions.md): `<Sessions Type="SystemSession">` items.
+const data = unwrap(await em.GET("/systemSessions"));
+if ("Refs" in data) console.log(data.Refs?.map((r) => r.Name));
+else console.log(data.Sessions?.length ?? 0, "sessions");

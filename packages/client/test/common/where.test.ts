@@ -5,10 +5,11 @@ describe("where(): EM filter expressions", () => {
   it("writes each operator", () => {
     expect(String(where("Result").eq("Failed"))).toBe("Result==Failed");
     expect(String(where("State").ne("Stopped"))).toBe("State!=Stopped");
-    expect(String(where("Progress").lt(50))).toBe("Progress<50");
-    expect(String(where("Progress").le(50))).toBe("Progress<=50");
-    expect(String(where("Progress").gt(50))).toBe("Progress>50");
-    expect(String(where("Progress").ge(50))).toBe("Progress>=50");
+    // Progress is not a query field (get_query_backupjobsession.md lists 12, issue 24 E5): CreationTime is.
+    expect(String(where("CreationTime").lt("2025-06-15"))).toBe("CreationTime<2025-06-15");
+    expect(String(where("CreationTime").le("2025-06-15"))).toBe("CreationTime<=2025-06-15");
+    expect(String(where("CreationTime").gt("2025-06-15"))).toBe("CreationTime>2025-06-15");
+    expect(String(where("CreationTime").ge("2025-06-15"))).toBe("CreationTime>=2025-06-15");
   });
 
   it("joins with ; (AND) and , (OR), grouping an OR inside an AND", () => {

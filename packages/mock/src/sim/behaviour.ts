@@ -370,8 +370,9 @@ export class Behaviour {
       expires_in: ttl,
       ".issued": new Date(call.now).toISOString(),
       ".expires": new Date(call.now + ttl * 1000).toISOString(),
-      username: user,
     });
+    // Only where the API's token answer has a user name (Backup for Azure's `Login`; not VBR's `TokenModel`).
+    if ("username" in body) body.username = user;
     this.principals.add(
       token,
       { user, id: credentials.guid(), token, lastUsed: call.now, expiresAt: call.now + ttl * 1000, refresh },
@@ -488,7 +489,14 @@ export class Behaviour {
     const id = `task-${++this.taskCounter}`;
     const body = JSON.parse(JSON.stringify(template).replaceAll(text(template.TaskId) || "\u0000", id)) as Json;
     rebaseUrls(body, this.o.base);
-    this.tasks.set(id, { id, created: call.now, body, finishedResult: finished?.Result });
+    // The finished message names the stopped session (`Job Session "<name>" triggered to stop.`, post_backupsessions_id_stop.md).
+    const result = finished?.Result as Json | undefined;
+    const name = record.body.Name;
+    const finishedResult =
+      result && typeof result.Message === "string" && typeof name === "string"
+        ? { ...result, Message: result.Message.replace(/"[^"]*"/, () => `"${name}"`) }
+        : result;
+    this.tasks.set(id, { id, created: call.now, body, finishedResult });
     return { status, body: this.taskBody(this.tasks.get(id)!, call.now), schema: this.o.profile.tasks.schema };
   }
 
