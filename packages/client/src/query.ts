@@ -8,6 +8,7 @@ type Backup = Schemas["BackupJobSessionQueryFields"];
 type Replica = Schemas["ReplicaJobSessionQueryFields"];
 /** Every field the query service filters and sorts on, with the values it takes in any queried type. */
 export type QueryFields = {
+  // keyof of the intersection: every key of either (the two lists are equal today, issue 24 E5).
   [K in keyof (Backup & Replica)]:
     (K extends keyof Backup ? Backup[K] : never) | (K extends keyof Replica ? Replica[K] : never);
 };
