@@ -75,6 +75,17 @@ describe("client", () => {
     expect(error).toEqual(errorExample(doc, "/api/v1/sessions/{id}", "GET", 404)["application/json"]);
   });
 
+  it("createAuthorizationCode (1.1-rev0 … 1.2-rev1): POST /api/oauth2/authorization_code → 200, the example's code", async () => {
+    const code = unwrap(await vbr.POST("/api/oauth2/authorization_code", {}));
+    expect(code).toEqual(json("createAuthorizationCode"));
+    expect(exchanges.at(-1)).toMatchObject({
+      method: "POST",
+      url: "/api/oauth2/authorization_code",
+      status: 200,
+      violations: [],
+    });
+  });
+
   it("logOut: logout() → POST /api/oauth2/logout → 200", async () => {
     await vbr.logout();
     expect(exchanges.at(-1)).toMatchObject({ method: "POST", url: "/api/oauth2/logout", status: 200 });
