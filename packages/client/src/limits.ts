@@ -31,6 +31,9 @@ export class TooLargeSignal extends Error {
  * body-phase stall rejects the body read with it: kind "timeout", not "aborted". A caller's
  * own abort is passed on as is.
  */
+/** Requests whose timeout has not fired yet (see withTimeout). */
+const held = new Set<Request>();
+
 export function withTimeout(base: typeof globalThis.fetch, timeoutMs: number | undefined): typeof globalThis.fetch {
   if (!timeoutMs) return base;
   return async (input, init) => {
@@ -39,20 +42,27 @@ export function withTimeout(base: typeof globalThis.fetch, timeoutMs: number | u
     const timeout = new TimeoutSignal(`no answer within ${timeoutMs} ms`);
     const outer = request.signal;
     const onAbort = () => controller.abort(outer.reason);
+    const sent = new Request(request, { signal: controller.signal });
+    // undici's Request follows `signal` through a weak reference to its own controller: once
+    // fetch has the headers nothing else holds the Request, and a garbage collection while the
+    // body stalls cut the abort off (the body then waited forever). Held until the timer fires.
+    held.add(sent);
     const timer = setTimeout(() => {
       // Also lets go of a long-lived caller signal, so its listeners do not pile up.
       outer.removeEventListener("abort", onAbort);
       controller.abort(timeout);
+      held.delete(sent);
     }, timeoutMs);
     timer.unref?.();
     if (outer.aborted) onAbort();
     else outer.addEventListener("abort", onAbort, { once: true });
     try {
-      const response = await base(new Request(request, { signal: controller.signal }));
+      const response = await base(sent);
       // Released when the body is done or the timer fires, whichever comes first.
       return response;
     } catch (error) {
       clearTimeout(timer);
+      held.delete(sent);
       outer.removeEventListener("abort", onAbort);
       if (controller.signal.reason === timeout && !outer.aborted) throw timeout;
       throw error;
