@@ -55,9 +55,16 @@ const EXPECTED: Array<[string, string, string, string]> = [
 ];
 
 /** Every response body of every operation, dereferenced, with where it is. */
+/** Every response body, and every request body (status `request`: a tenant's logon, issue 24 E3). */
 function bodies(): Array<{ where: string; status: string; content: Record<string, Json> }> {
   const out = [];
   for (const { method, path, op } of ops) {
+    if (op.requestBody)
+      out.push({
+        where: `${method.toUpperCase()} ${path} request`,
+        status: "request",
+        content: deref(doc, op.requestBody).content as Record<string, Json>,
+      });
     for (const [status, r] of Object.entries(op.responses as Json)) {
       const response = deref(doc, r);
       if (response.content)
