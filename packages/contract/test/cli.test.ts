@@ -104,7 +104,7 @@ describe("veeam-contract", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines.at(-1)).toBe("108 passed, 0 failed, 1 warnings");
+    expect(lines.at(-1)).toBe("110 passed, 0 failed, 1 warnings");
     // A later Azure version's page carries a session type that not even v8.1 lists: drift. Its
     // `backupJobInfo` is declared since issue 24 (A1).
     expect(lines.slice(0, -1).filter((l) => !l.startsWith("PASS "))).toEqual([
@@ -302,15 +302,15 @@ describe("run() (the CLI's core)", () => {
   it("shows progress on a TTY above the threshold, and never otherwise", async () => {
     const tty = capture();
     expect(await run(["validate", "fixtures"], { ...tty.io, stderrIsTTY: true }, { progressThreshold: 10 })).toBe(1);
-    expect(tty.out.stderr).toMatch(/\rveeam-contract: 50\/144 checked/);
-    expect(tty.out.stderr).toMatch(/\rveeam-contract: 144\/144 checked/);
+    expect(tty.out.stderr).toMatch(/\rveeam-contract: 50\/146 checked/);
+    expect(tty.out.stderr).toMatch(/\rveeam-contract: 146\/146 checked/);
     const quiet = capture();
     await run(["validate", "fixtures"], { ...quiet.io, stderrIsTTY: true });
     expect(quiet.out.stderr).toBe("");
     const pipe = capture();
     await run(["validate", "fixtures"], { ...pipe.io, stderrIsTTY: false }, { progressThreshold: 10 });
     expect(pipe.out.stderr).toBe("");
-    expect(pipe.out.stdout.trimEnd().split("\n").at(-1)).toBe("128 passed, 16 failed, 6 warnings");
+    expect(pipe.out.stdout.trimEnd().split("\n").at(-1)).toBe("130 passed, 16 failed, 6 warnings");
   });
 
   it("walks directories recursively and ignores files that are not fixtures", async () => {
