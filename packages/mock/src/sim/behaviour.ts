@@ -537,7 +537,9 @@ export class Behaviour {
     const ended = endText ? Date.parse(endText) : undefined;
     const statusOf = (r: SimRecord) => {
       const rm = this.o.data.membersOf(r.kind);
-      return l.statusOf === "state" ? text(getMember(r.body, rm.state)) : l.statusOf?.[text(getMember(r.body, rm.result))];
+      return l.statusOf === "state"
+        ? text(getMember(r.body, rm.state))
+        : l.statusOf?.[text(getMember(r.body, rm.result))];
     };
     const status = statusOf(record);
     let items = Array.isArray(body[l.items]) ? (body[l.items] as Json[]) : [];
@@ -593,7 +595,10 @@ export class Behaviour {
     };
     // A template filled in, or undefined when the result has no text or a value it needs is empty.
     const told = (template: string | Record<string, string>, r: SimRecord, groups: Record<string, string>) => {
-      const t = typeof template === "string" ? template : template[text(getMember(r.body, this.o.data.membersOf(r.kind).result))];
+      const t =
+        typeof template === "string"
+          ? template
+          : template[text(getMember(r.body, this.o.data.membersOf(r.kind).result))];
       if (t === undefined) return undefined;
       const values = { ...groups, ...valuesOf(r) };
       let empty = false;
@@ -633,8 +638,7 @@ export class Behaviour {
           if (value === undefined) continue;
           const copy = structuredClone(item);
           setMember(copy, member, value);
-          if (l.id && out.some((o) => getMember(o, l.id!) === getMember(copy, l.id!)))
-            setMember(copy, l.id, ++nextId);
+          if (l.id && out.some((o) => getMember(o, l.id!) === getMember(copy, l.id!))) setMember(copy, l.id, ++nextId);
           const status = statusOf(child);
           if (l.status && status) setMember(copy, l.status, status);
           out.push(copy);

@@ -21,6 +21,8 @@ interface Plan {
 
 export class Revisions {
   private readonly plans = new WeakMap<object, Map<string, Plan | null>>();
+  /** A `$ref` to each schema asked for by name: where a plan starts, so that its name is known. */
+  private readonly refs = new Map<string, Json>();
 
   constructor(
     private readonly model: SpecModel,
@@ -53,14 +55,19 @@ export class Revisions {
   /** `op` in `revision`, or the 404 a server of that revision answers for a path it does not have. */
   check(op: SimOperation, revision: string, path: string): void {
     if (!this.has(op, revision))
-      throw new SimError(404, `The resource ${path} was not found (${this.profile.header} ${revision} has no such operation).`);
+      throw new SimError(
+        404,
+        `The resource ${path} was not found (${this.profile.header} ${revision} has no such operation).`,
+      );
   }
 
   /** `body` (of schema `schema`) in the shape of `revision`: a copy where anything changes, else `body` itself. */
   shape(body: unknown, schema: string | undefined, revision: string): unknown {
     if (body === undefined || !schema) return body;
-    const node = this.model.schema(schema);
-    const plan = node ? this.plan(node, revision, new Set()) : undefined;
+    if (!this.model.schema(schema)) return body;
+    let node = this.refs.get(schema);
+    if (!node) this.refs.set(schema, (node = { $ref: `#/components/schemas/${schema}` }));
+    const plan = this.plan(node, revision, new Set());
     return plan ? apply(body, plan) : body;
   }
 
@@ -81,7 +88,8 @@ export class Revisions {
         names.push(name);
         collect(this.model.schema(name), depth + 1);
       }
-      for (const [k, p] of Object.entries((n.properties ?? {}) as Record<string, Json>)) if (!props.has(k)) props.set(k, p);
+      for (const [k, p] of Object.entries((n.properties ?? {}) as Record<string, Json>))
+        if (!props.has(k)) props.set(k, p);
       if (isObject(n.items)) items ??= n.items;
       for (const key of ["allOf", "anyOf", "oneOf"])
         for (const branch of (n[key] as unknown[] | undefined) ?? []) collect(branch, depth + 1);
