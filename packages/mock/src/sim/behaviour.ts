@@ -570,7 +570,7 @@ export class Behaviour {
     const status = this.o.model.success(op);
     const type = this.o.model.mediaTypes(op, status).find((t) => /json/i.test(t));
     const named = name && type ? this.o.model.namedResponseExample(op, status, type, name) : undefined;
-    return isObject(named) ? (structuredClone(named) as Json) : this.example(op, "json");
+    return isObject(named) ? structuredClone<Json>(named) : this.example(op, "json");
   }
 
   /** The log's records with their texts told for `record` (`logs.texts`). */
@@ -638,7 +638,7 @@ export class Behaviour {
           if (value === undefined) continue;
           const copy = structuredClone(item);
           setMember(copy, member, value);
-          if (l.id && out.some((o) => getMember(o, l.id!) === getMember(copy, l.id!))) setMember(copy, l.id, ++nextId);
+          if (l.id && out.some((o) => getMember(o, l.id) === getMember(copy, l.id))) setMember(copy, l.id, ++nextId);
           const status = statusOf(child);
           if (l.status && status) setMember(copy, l.status, status);
           out.push(copy);

@@ -73,7 +73,7 @@ export class Revisions {
 
   private plan(node: Json, revision: string, visiting: Set<Json>): Plan | undefined {
     let byRevision = this.plans.get(node);
-    if (!byRevision) this.plans.set(node, (byRevision = new Map()));
+    if (!byRevision) this.plans.set(node, (byRevision = new Map<string, Plan | null>()));
     const known = byRevision.get(revision);
     if (known !== undefined) return known ?? undefined;
     if (visiting.has(node)) return undefined;
