@@ -186,8 +186,8 @@ const vbrDocuments: VbrDocument[] = vbrFiles.map((file) => {
   return { file, revision: String(doc.info?.version), doc };
 });
 // The revisions the simulator answers (spec/backup-replication/simulator.yaml).
-const claimed = ((getApi("backup-replication").simulator as { revisions?: { values: string[] } }).revisions?.values ??
-  []);
+const claimed =
+  (getApi("backup-replication").simulator as { revisions?: { values: string[] } }).revisions?.values ?? [];
 
 const VBR_OPERATIONS = [
   "POST /api/oauth2/token",
