@@ -7,8 +7,9 @@
 // Differences on purpose (and Veeam's own samples that break Veeam's schemas) are listed in
 // DIFFERENCES; any other mismatch fails. Veeam's document is not part of this repository: the
 // test reads the file(s) named by VEEAM_VBR_OPENAPI (several joined with the path delimiter),
-// else ../shared/reference/vbr_openapi_1.1-rev0.yaml beside the repository, and is skipped with
-// a message naming that file when neither is there. YAML or JSON, any revision.
+// else ../shared/reference/vbr_openapi_1.1-rev0.yaml and vbr_rest_1.3-rev1.json beside the
+// repository, and is skipped with a message naming those files when none is there. YAML or
+// JSON, any revision.
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +21,11 @@ import { deref, loadBundled, operationsOf, type Json } from "./load.js";
 import { missingMembers } from "./members.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const DEFAULT_FILE = resolve(repoRoot, "..", "shared", "reference", "vbr_openapi_1.1-rev0.yaml");
-const files = (process.env.VEEAM_VBR_OPENAPI ?? DEFAULT_FILE)
+// Both documents kept beside the repository (../shared/reference/README.md): 1.1-rev0 and 1.3-rev1.
+const DEFAULT_FILES = ["vbr_openapi_1.1-rev0.yaml", "vbr_rest_1.3-rev1.json"]
+  .map((f) => resolve(repoRoot, "..", "shared", "reference", f))
+  .join(delimiter);
+const files = (process.env.VEEAM_VBR_OPENAPI ?? DEFAULT_FILES)
   .split(delimiter)
   .filter(Boolean)
   .map((f) => resolve(repoRoot, f));

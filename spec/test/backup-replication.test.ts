@@ -63,6 +63,27 @@ describe("backup-replication: document", () => {
     });
   });
 
+  it("marks the schema members not every revision has (the simulator leaves them out of older answers)", () => {
+    const revisions = Object.values(
+      (deref<Json>(doc, { $ref: "#/components/parameters/ApiVersion" }).examples ?? {}) as Json,
+    ).map((e) => (e as Json).value);
+    const marks: Record<string, unknown> = {};
+    for (const [name, schema] of Object.entries((doc.components as Json).schemas as Json))
+      for (const [member, p] of Object.entries(((schema as Json).properties ?? {}) as Json))
+        for (const k of ["x-since", "x-until"]) if (k in (p as Json)) marks[`${name}.${member} ${k}`] = (p as Json)[k];
+    for (const value of Object.values(marks)) expect(revisions).toContain(value);
+    expect(marks).toEqual({
+      "SessionModel.activityId x-until": "1.1-rev0",
+      "SessionModel.jobId x-since": "1.2-rev1",
+      "SessionModel.platformName x-since": "1.2-rev1",
+      "SessionModel.platformId x-since": "1.2-rev1",
+      "SessionModel.initiatedBy x-since": "1.3-rev0",
+      "SessionModel.relatedSessionId x-since": "1.3-rev1",
+      "SessionLogRecordModel.additionalInfo x-since": "1.3-rev0",
+      "SessionProgress.progressPercent x-since": "1.3-rev0",
+    });
+  });
+
   it("takes a required x-api-version header on every operation, the token request included", () => {
     for (const { op } of ops) {
       const header = ((op.parameters as Json[]) ?? [])

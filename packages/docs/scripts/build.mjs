@@ -184,6 +184,11 @@ export function curlSample(doc, path, method, item = doc.paths[path], op = item[
     } else if (scheme.type === "http" || scheme.type === "oauth2")
       lines.push(`-H "Authorization: Bearer $ACCESS_TOKEN"`);
   }
+  // Required headers other than credentials, such as a revision header every request carries.
+  for (const p of params.filter((x) => x.in === "header" && x.required)) {
+    const example = Object.values(p.examples ?? {}).map((e) => deref(doc, e)?.value)[0];
+    lines.push(`-H ${shellQuote(`${p.name}: ${p.example ?? p.schema?.default ?? example ?? `<${p.name}>`}`)}`);
+  }
   const body = op.requestBody && deref(doc, op.requestBody);
   const [bodyType, bodyMedia] = Object.entries(body?.content ?? {})[0] ?? [];
   if (bodyType) {

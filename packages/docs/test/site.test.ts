@@ -22,7 +22,7 @@ import {
   showOperation,
   waitForRedoc,
 } from "./support/redoc.js";
-import { apis, deref, operations, successTypes, type Api } from "./support/spec.js";
+import { apis, deref, operations, requiredHeaders, successTypes, type Api } from "./support/spec.js";
 
 /** Our internal words, never in published text (pages and downloadable specs). */
 const INTERNAL_WORDS = /\b(seeds?|twins?|derived)\b/gi;
@@ -293,6 +293,9 @@ describe("docs site in Chromium", () => {
           for (const type of accepts) {
             if (!curl.includes(`Accept: ${type}`)) curlMissing.push(`${op.operationId}: no Accept: ${type}`);
           }
+          // Every required header (Backup & Replication's x-api-version, on the token request too).
+          for (const header of requiredHeaders(api.doc, op))
+            if (!curl.includes(`${header}: `)) curlMissing.push(`${op.operationId}: no ${header} header`);
           // The code wraps (or scrolls) and no line of it lies under the copy button.
           const layout = await codeLayout(panel);
           if (layout.underButton > 0 || layout.clipped) badLayout.push(`${op.operationId}: ${JSON.stringify(layout)}`);

@@ -44,6 +44,15 @@ export function operations(doc: any): Operation[] {
   );
 }
 
+/** The names of the header parameters an operation requires (its path item's too). */
+export function requiredHeaders(doc: any, op: Operation): string[] {
+  const item = doc.paths?.[op.path] ?? {};
+  return [...(item.parameters ?? []), ...(item[op.method]?.parameters ?? [])]
+    .map((p: any) => deref(doc, p))
+    .filter((p: any) => p?.in === "header" && p.required)
+    .map((p: any) => String(p.name));
+}
+
 /** The media types of an operation's first 2xx response with a body. */
 export function successTypes(doc: any, op: Operation): string[] {
   const response = Object.entries(op.responses)

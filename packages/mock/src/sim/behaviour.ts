@@ -529,17 +529,21 @@ export class Behaviour {
 
   private log(call: Call, kind: string): Reply {
     const record = this.record(call, kind);
-    const body = this.example(call.op, "json");
     const m = this.o.data.membersOf(kind);
     const l: LogProfile = this.o.profile.logs ?? AZURE_LOG;
-    const items = Array.isArray(body[l.items]) ? (body[l.items] as Json[]) : [];
+    const body = this.logExample(call.op, l.examples?.[text(getMember(record.body, m.result))]);
     const start = Date.parse(text(getMember(record.body, m.created)));
     const endText = text(getMember(record.body, m.ended));
     const ended = endText ? Date.parse(endText) : undefined;
-    const status =
-      l.statusOf === "state"
-        ? text(getMember(record.body, m.state))
-        : l.statusOf?.[text(getMember(record.body, m.result))];
+    const statusOf = (r: SimRecord) => {
+      const rm = this.o.data.membersOf(r.kind);
+      return l.statusOf === "state"
+        ? text(getMember(r.body, rm.state))
+        : l.statusOf?.[text(getMember(r.body, rm.result))];
+    };
+    const status = statusOf(record);
+    let items = Array.isArray(body[l.items]) ? (body[l.items] as Json[]) : [];
+    if (l.texts) items = this.logTexts(items, record, l, statusOf, start, ended);
     if (l.session) body[l.session] = record.id;
     // A finished session's entries are spread over its run; a running one's are written one by
     // one, LOG_STEP_MS apart from its start, and an entry once listed keeps its time.
@@ -559,6 +563,94 @@ export class Behaviour {
     body[l.items] = kept.map((k) => k.item);
     if (l.total) body[l.total] = kept.length;
     return { status: 200, body, schema: this.schemaOf(call.op) };
+  }
+
+  /** A fresh copy of the log operation's example named `name`, else of its first. */
+  private logExample(op: SimOperation, name: string | undefined): Json {
+    const status = this.o.model.success(op);
+    const type = this.o.model.mediaTypes(op, status).find((t) => /json/i.test(t));
+    const named = name && type ? this.o.model.namedResponseExample(op, status, type, name) : undefined;
+    return isObject(named) ? structuredClone<Json>(named) : this.example(op, "json");
+  }
+
+  /** The log's records with their texts told for `record` (`logs.texts`). */
+  private logTexts(
+    items: Json[],
+    record: SimRecord,
+    l: LogProfile,
+    statusOf: (r: SimRecord) => string | undefined,
+    start: number,
+    ended: number | undefined,
+  ): Json[] {
+    const { member, rules } = l.texts!;
+    const hasChildren = Object.values(this.o.profile.kinds).some((k) => k.parent?.kind === record.kind);
+    const valuesOf = (r: SimRecord): Record<string, string> => {
+      const rm = this.o.data.membersOf(r.kind);
+      return {
+        start: consoleTime(start),
+        end: ended === undefined ? "" : consoleTime(ended),
+        item: text(getMember(r.body, rm.item)),
+        failure: text(getMember(r.body, rm.failure)),
+      };
+    };
+    // A template filled in, or undefined when the result has no text or a value it needs is empty.
+    const told = (template: string | Record<string, string>, r: SimRecord, groups: Record<string, string>) => {
+      const t =
+        typeof template === "string"
+          ? template
+          : template[text(getMember(r.body, this.o.data.membersOf(r.kind).result))];
+      if (t === undefined) return undefined;
+      const values = { ...groups, ...valuesOf(r) };
+      let empty = false;
+      const out = t.replace(/\{(\w+)\}/g, (_, name: string) => {
+        const v = values[name] ?? "";
+        if (!v) empty = true;
+        return v;
+      });
+      return empty ? undefined : out;
+    };
+    const out: Json[] = [];
+    let expanded = false;
+    // Numbers for the records added for children: past the example's highest.
+    let nextId = Math.max(0, ...items.map((i) => Number(getMember(i, l.id ?? "")) || 0));
+    for (const item of items) {
+      const current = text(getMember(item, member));
+      let rule: (typeof rules)[number] | undefined;
+      let groups: Record<string, string> = {};
+      for (const r of rules) {
+        const found = compiledPattern(r.match).exec(current);
+        if (found) {
+          rule = r;
+          groups = { ...found.groups };
+          break;
+        }
+      }
+      if (!rule) {
+        out.push(item);
+        continue;
+      }
+      if (rule.each === "children" && hasChildren) {
+        // The first such record stands for every child; the example's others go.
+        if (expanded) continue;
+        expanded = true;
+        for (const child of record.children) {
+          const value = told(rule.text, child, groups);
+          if (value === undefined) continue;
+          const copy = structuredClone(item);
+          setMember(copy, member, value);
+          if (l.id && out.some((o) => getMember(o, l.id) === getMember(copy, l.id))) setMember(copy, l.id, ++nextId);
+          const status = statusOf(child);
+          if (l.status && status) setMember(copy, l.status, status);
+          out.push(copy);
+        }
+        continue;
+      }
+      const value = told(rule.text, record, groups);
+      if (value === undefined) continue;
+      setMember(item, member, value);
+      out.push(item);
+    }
+    return out;
   }
 
   // ---- pages style (offset/limit) -------------------------------------------------------
@@ -781,6 +873,22 @@ export class Behaviour {
     this.pending.clear();
     this.taskCounter = 0;
   }
+}
+
+const patterns = new Map<string, RegExp>();
+/** A profile's regular expression, compiled once. */
+function compiledPattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source)));
+  return re;
+}
+
+/** A time as the Windows console writes it in log texts: `11/5/2021 6:03:15 AM` (UTC here). */
+function consoleTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 || 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${h < 12 ? "AM" : "PM"}`;
 }
 
 /** Backup for Azure's log members: the default of `logs`. */

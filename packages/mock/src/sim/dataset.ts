@@ -236,6 +236,8 @@ export class Dataset {
   /** UID → record (references style). */
   readonly byUid = new Map<string, SimRecord>();
   private counter = 0;
+  /** The last update sequence number given (`members.usn`). */
+  private usn = 0;
   private random: Random;
   private readonly templates = new Map<string, Json>();
   private readonly jobs = new Map<string, string>();
@@ -464,7 +466,14 @@ export class Dataset {
       const created = Date.parse(text(getMember(body, m.created)));
       if (has(m.duration)) setMember(body, m.duration, timeSpan(Math.max(0, since - created)));
     }
+    this.changed(record);
+  }
+
+  /** Counts a change of a record: a new version, and the next update sequence number. */
+  changed(record: SimRecord): void {
     record.version++;
+    const usn = this.membersOf(record.kind).usn;
+    if (usn && memberSchema(this.model, this.model.schema(record.kind), usn)) setMember(record.body, usn, ++this.usn);
   }
 
   /** Ends a record with `result` at `at`. */
@@ -511,6 +520,7 @@ export class Dataset {
     for (const records of this.byKind.values()) records.clear();
     this.byUid.clear();
     this.counter = 0;
+    this.usn = 0;
     this.random = createRandom(this.options.seed);
     this.jobs.clear();
   }

@@ -268,7 +268,9 @@ export async function startSimulator(options: SimulatorStart): Promise<
         // Checked on a copy: a refused change leaves the session as it was.
         dataset!.check(kind, { ...record.body, ...members }, `${kind} ${id}`);
         Object.assign(record.body, members);
-        record.version++;
+        // A change the caller made: the next update sequence number, unless it sets one itself.
+        if ((dataset!.membersOf(kind).usn ?? "") in members) record.version++;
+        else dataset!.changed(record);
       },
       list: (kind) => {
         need(kind);

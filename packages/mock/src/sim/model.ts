@@ -138,6 +138,13 @@ export class SpecModel {
     return Object.values((content.examples ?? {}) as Record<string, Json>).map((e) => deref<Json>(this.doc, e).value);
   }
 
+  /** The example of a response named `name` in its `examples` map, if there is one. */
+  namedResponseExample(op: SimOperation, status: string, mediaType: string, name: string): unknown {
+    const content = (op.responses.get(status)?.content as Record<string, Json> | undefined)?.[mediaType];
+    const example = (content?.examples as Record<string, Json> | undefined)?.[name];
+    return example ? deref<Json>(this.doc, example).value : undefined;
+  }
+
   /** The first 2xx status an operation answers with. */
   success(op: SimOperation): string {
     return [...op.responses.keys()].find((s) => s.startsWith("2")) ?? "200";

@@ -50,6 +50,46 @@ export interface LogProfile {
   statusOf?: "state" | Record<string, string>;
   /** The example lists records newest first: times run backwards and `status` goes on the first record. */
   newestFirst?: boolean;
+  /** Member of a record holding its number, unique within the log: records added for children get new ones. */
+  id?: string;
+  /** The log operation's example (its key in the response's `examples`) for a result, where not the first. */
+  examples?: Record<string, string>;
+  /**
+   * The records' texts (`member`) told for the session. The first rule whose `match` (a regular
+   * expression; its named groups become placeholders) fits an example record's text rewrites it
+   * to `text`: `{start}`, `{end}` (the session's times as the console writes them, `11/5/2021
+   * 6:03:15 AM`, UTC), `{item}` (the processed item), `{failure}` (the failure message). `text`
+   * may depend on the session's result; a record whose result has no text, or whose text needs
+   * a value the session lacks (no `{end}` while it runs), is left out. `each: children`: for a
+   * kind with children, one such record per child (its item, its result's status) in place of
+   * the example's.
+   */
+  texts?: {
+    member: string;
+    rules: Array<{ match: string; text: string | Record<string, string>; each?: "children" }>;
+  };
+}
+
+/**
+ * Revisions picked by a request header (`x-api-version`): every request must name one of
+ * `values` (oldest first). An operation marked `x-since` / `x-until` outside the revision is a
+ * 404; members whose schema property is marked so are left out of the answer; `changes` say
+ * what a range of revisions calls or spells otherwise.
+ */
+export interface RevisionsProfile {
+  header: string;
+  values: string[];
+  changes?: Array<{
+    /** The first and the last revision the change applies to (default: every one). */
+    since?: string;
+    until?: string;
+    /** The schema (components.schemas name) whose members change. */
+    schema: string;
+    /** Member → the name it has in those revisions. */
+    rename?: Record<string, string>;
+    /** Member → (value → the value those revisions send). */
+    values?: Record<string, Record<string, string>>;
+  }>;
 }
 
 export interface SimulatorProfile {
@@ -70,6 +110,8 @@ export interface SimulatorProfile {
     revoke?: string;
   };
   kinds: Record<string, KindProfile>;
+  /** Revisions asked for in a header (see `RevisionsProfile`). */
+  revisions?: RevisionsProfile;
   /** Member roles; a member may be a path (`result.result`). */
   members: {
     created?: string;
@@ -82,6 +124,8 @@ export interface SimulatorProfile {
     job?: string;
     jobUid?: string;
     duration?: string;
+    /** An update sequence number: every change of any record gives it the next number. */
+    usn?: string;
   };
   /** Member values per phase; a list means: the first value the member's schema allows. */
   phases: Record<"running" | "stopping" | "finished" | "stopped", Record<string, unknown>>;

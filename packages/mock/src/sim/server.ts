@@ -16,6 +16,7 @@ import type { Violation } from "../violations.js";
 import type { ApiName } from "../spec.js";
 import { SimError, type Behaviour, type Call, type Reply } from "./behaviour.js";
 import { rebaseUrls } from "./urls.js";
+import { Revisions } from "./revisions.js";
 import { isJson, isXml, type SimOperation, type SpecModel } from "./model.js";
 import type { SimulatorProfile } from "./profile.js";
 import type { SimRecord } from "./dataset.js";
@@ -77,6 +78,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
   let violationCount = 0;
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, Json>;
   const apiKeys = Object.values(schemes).filter((s) => s.type === "apiKey");
+  const revisions = profile.revisions ? new Revisions(model, profile.revisions) : undefined;
 
   // Sockets with a response under way: a 'clientError' on one whose answer has begun must not
   // write a second status line into it (node's own handler checks the same).
@@ -216,6 +218,7 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
     const method = (req.method ?? "GET").toUpperCase();
     let path = "/";
     let op: SimOperation | undefined;
+    let revision: string | undefined;
     let reply: Reply;
     try {
       const now = (o.clock ?? Date.now)();
@@ -236,6 +239,11 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       const query = new Map<string, string[]>();
       for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), [...(query.get(k.toLowerCase()) ?? []), v]);
       const call: Call = { op, params: found.params, query, url: req.url ?? "/", body, headers: req.headers, now };
+      // The revision header comes first: every request needs it, the token request too.
+      if (revisions) {
+        revision = revisions.of(req.headers);
+        revisions.check(op, revision, url.pathname);
+      }
       if (op.secured) {
         const principal = o.behaviour.authenticate(credential(req), now);
         if (!principal)
@@ -247,6 +255,10 @@ export function createSimServer(o: SimServerOptions): http.Server & { violations
       o.behaviour.settle(now);
       const handler = o.behaviour.handlers.get(op.id);
       reply = handler ? handler(call) : { status: Number(model.success(op)), example: true };
+      if (revisions && revision && reply.body !== undefined) {
+        const shaped = revisions.shape(reply.body, reply.schema ?? schemaName(op, String(reply.status)), revision);
+        if (shaped !== reply.body) reply = { ...reply, body: shaped };
+      }
     } catch (error) {
       // A bug of ours (or of a callback such as `clock`) is the API's 500, logged without credentials.
       if (!(error instanceof SimError)) logFailure(req, body, error);

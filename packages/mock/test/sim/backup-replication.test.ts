@@ -103,6 +103,141 @@ describe("sessions", () => {
   });
 });
 
+describe("logs and usn tell each session's own story", () => {
+  it("a session's log: started and finished at its times, finished as its result says, its task sessions by name", async () => {
+    const sessions = (await all("/api/v1/sessions")).filter((s) => s.endTime);
+    const seen = new Set<string>();
+    for (const session of sessions) {
+      const result = session.result.result as string;
+      const { records } = (await get(`/api/v1/sessions/${session.id}/logs`)).body!;
+      const titles: string[] = records.map((r: Json) => r.title);
+      const finished = titles.filter((t) => t.startsWith("Job finished"));
+      expect(finished, session.id).toEqual([
+        `Job finished${{ Success: "", Warning: " with warning", Failed: " with error" }[result]} at ${consoleTime(session.endTime)}`,
+      ]);
+      expect(titles).toContain(`Job started at ${consoleTime(session.creationTime)}`);
+      // No text of the example's own run (its dates were in 2021).
+      expect(titles.join("\n")).not.toMatch(/20(21|23|24)/);
+      const tasks = await all(`/api/v1/sessions/${session.id}/taskSessions`);
+      const processing = records.filter((r: Json) => r.title.startsWith("Processing "));
+      expect(processing.map((r: Json) => r.title.slice("Processing ".length)).sort()).toEqual(
+        tasks.map((t) => t.name).sort(),
+      );
+      for (const r of processing) {
+        const task = tasks.find((t) => `Processing ${t.name}` === r.title)!;
+        expect(r.status).toBe(
+          { Success: "Succeeded", Warning: "Warning", Failed: "Failed" }[task.result.result as string],
+        );
+      }
+      const ids = records.map((r: Json) => r.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      seen.add(result);
+    }
+    expect([...seen].sort()).toEqual(["Failed", "Success", "Warning"]);
+  });
+
+  it("a running session's log has no finished record yet; a task session's log names its own item and failure", async () => {
+    const running = (await all("/api/v1/sessions?stateFilter=Working"))[0]!;
+    const titles = (await get(`/api/v1/sessions/${running.id}/logs`)).body!.records.map((r: Json) => r.title);
+    expect(titles.filter((t: string) => t.startsWith("Job finished"))).toEqual([]);
+    const tasks = await all("/api/v1/taskSessions?resultFilter=Failed");
+    const failed = tasks.find((t) => t.endTime && !t.result.isCanceled)!;
+    const log = (await get(`/api/v1/taskSessions/${failed.id}/logs`)).body!;
+    expect(log.records[0]).toMatchObject({ status: "Failed", title: failed.result.message });
+    for (const r of log.records.filter((x: Json) => x.title.startsWith("Saving ")))
+      expect(r.title).toMatch(new RegExp(`\\] ${failed.name}/${failed.name}\\.\\w+$`));
+    const ok = (await all("/api/v1/taskSessions?resultFilter=Success")).find((t) => t.endTime)!;
+    const okTitles = (await get(`/api/v1/taskSessions/${ok.id}/logs`)).body!.records.map((r: Json) => r.title);
+    expect(okTitles).toContain(`Processing ${ok.name}`);
+    expect(okTitles).toContain(`Processing finished at ${consoleTime(ok.endTime)}`);
+    expect(okTitles.join("\n")).not.toMatch(/linbase01|winsrv100/);
+  });
+
+  it("usn: a different number for every session and task session, and a greater one after a change", async () => {
+    const sessions = await all("/api/v1/sessions");
+    const tasks = await all("/api/v1/taskSessions");
+    const usns = [...sessions, ...tasks].map((s) => s.usn as number);
+    expect(new Set(usns).size).toBe(usns.length);
+    const id = mock.sessions.add("SessionModel", { running: true, created: new Date(NOW - 3_600_000) });
+    const before = (await get(`/api/v1/sessions/${id}`)).body!.usn as number;
+    expect(before).toBeGreaterThan(Math.max(...usns));
+    mock.sessions.update("SessionModel", id, { progressPercent: 50 });
+    const after = (await get(`/api/v1/sessions/${id}`)).body!.usn as number;
+    expect(after).toBeGreaterThan(before);
+  });
+});
+
+describe("revisions: x-api-version", () => {
+  const token = async (headers: Record<string, string>) =>
+    fetch(`${mock.origin}/api/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: "grant_type=password&username=veeam&password=mockpass",
+    });
+  const as = (revision: string, path: string) => getJson(mock, path, { ...auth, "x-api-version": revision });
+
+  it("none, or one the API does not have, is a 400 Error naming the header: on the token request too", async () => {
+    const { "x-api-version": _, ...bare } = auth;
+    for (const response of [
+      await token({}),
+      await token({ "x-api-version": "9.9-rev9" }),
+      await fetch(`${mock.url}/api/v1/sessions`, { headers: bare }),
+      await fetch(`${mock.url}/api/v1/sessions`, { headers: { ...bare, "x-api-version": "1.0-rev2" } }),
+    ]) {
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as Json;
+      expect(body).toEqual({ errorCode: "UnexpectedContent", message: expect.stringContaining("x-api-version") });
+    }
+    expect((await token({ "x-api-version": "1.1-rev0" })).status).toBe(200);
+  });
+
+  it("1.1-rev0: the job is activityId, a backup job is a Job, no member of later revisions; no task sessions (404)", async () => {
+    const newer = (await get("/api/v1/sessions?limit=5")).body!.data as Json[];
+    const older = (await as("1.1-rev0", "/api/v1/sessions?limit=5")).body!.data as Json[];
+    expect(older.map((s) => s.id)).toEqual(newer.map((s) => s.id));
+    older.forEach((s, i) => {
+      expect(s.activityId).toBe(newer[i]!.jobId);
+      expect(s.sessionType).toBe("Job");
+      for (const member of ["jobId", "platformName", "platformId", "initiatedBy", "relatedSessionId"])
+        expect(s, member).not.toHaveProperty(member);
+    });
+    expect((await as("1.1-rev0", `/api/v1/sessions/${newer[0]!.id}`)).body).toEqual(older[0]);
+    for (const path of ["/api/v1/taskSessions", `/api/v1/sessions/${newer[0]!.id}/taskSessions`]) {
+      const missing = await as("1.1-rev0", path);
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({ errorCode: "NotFound" });
+    }
+  });
+
+  it("1.2-rev1: jobId and the platform, task sessions without the progress percent of 1.3-rev0", async () => {
+    const [s] = (await as("1.2-rev1", "/api/v1/sessions?limit=1")).body!.data as Json[];
+    expect(s).toMatchObject({ sessionType: "BackupJob", jobId: expect.any(String), platformName: "VMware" });
+    expect(s).not.toHaveProperty("activityId");
+    const [t] = (await as("1.2-rev1", "/api/v1/taskSessions?limit=1")).body!.data as Json[];
+    expect(t!.progress).not.toHaveProperty("progressPercent");
+    const [t13] = (await as("1.3-rev0", "/api/v1/taskSessions?limit=1")).body!.data as Json[];
+    expect(t13!.progress.progressPercent).toEqual(expect.any(Number));
+  });
+
+  it("the authorization-code operation is there up to 1.2-rev1 only (404 from 1.3-rev0)", async () => {
+    const post = (revision: string) =>
+      fetch(`${mock.origin}/api/oauth2/authorization_code`, {
+        method: "POST",
+        headers: { ...auth, "x-api-version": revision },
+      });
+    expect((await post("1.2-rev1")).status).toBe(200);
+    expect((await post("1.3-rev0")).status).toBe(404);
+  });
+});
+
+/** A time as Veeam's log texts write it: `11/5/2021 6:03:15 AM` (the simulator's server runs on UTC). */
+function consoleTime(iso: string): string {
+  const d = new Date(iso);
+  const h = d.getUTCHours();
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 || 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${h < 12 ? "AM" : "PM"}`;
+}
+
 describe("task sessions", () => {
   it("belong to their session: listed under it, found by sessionIdFilter, same session type", async () => {
     const session = (await get("/api/v1/sessions?limit=1")).body!.data[0];

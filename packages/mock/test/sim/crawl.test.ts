@@ -5,8 +5,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { apis, getApi, HTTP_METHODS, type Json } from "@veeam-sessions/spec";
 import { DEFAULT_USER, startMock, type MockServer } from "../../src/index.js";
-import { loadSpec, rebase, type ApiName } from "../../src/spec.js";
-import { logOn, profileOf } from "./helpers.js";
+import { inVersion, loadSpec, rebase, type ApiName } from "../../src/spec.js";
+import { logOn, profileOf, revisionHeaders } from "./helpers.js";
 
 const simulated = apis().filter((a) => a.simulator);
 const mocks: MockServer[] = [];
@@ -19,6 +19,7 @@ interface Step {
   documented: string[];
   mediaTypes: string[];
   query: Json[];
+  op: Json;
 }
 
 function steps(api: ApiName): Step[] {
@@ -42,6 +43,7 @@ function steps(api: ApiName): Step[] {
         documented: Object.keys(responses),
         mediaTypes: Object.keys((content.content ?? {}) as Json).filter((t) => /xml|json/.test(t)),
         query: ((op.parameters ?? []) as Json[]).filter((p) => p.in === "query"),
+        op,
       });
     }
   }
@@ -98,9 +100,15 @@ describe.each(simulated.map((a) => a.slug as ApiName))("simulator crawl: %s", (a
       }
       const problems: string[] = [];
       let requests = 0;
+      // An API with revisions (a header such as x-api-version): each operation in every revision that has it.
+      const revisions = profile.revisions?.values ?? [undefined];
       for (const step of steps(api)) {
-        for (const mediaType of step.mediaTypes.length ? step.mediaTypes : ["*/*"]) {
-          const { headers, body: logonBody } = await logOn(mock);
+        for (const [mediaType, revision] of (step.mediaTypes.length ? step.mediaTypes : ["*/*"]).flatMap((m) =>
+          revisions
+            .filter((r) => r === undefined || inVersion(step.op, r, profile.revisions!.values))
+            .map((r) => [m, r] as const),
+        )) {
+          const { headers, body: logonBody } = await logOn(mock, DEFAULT_USER, revision);
           // The logon session's own id, the last task made: ids the answers gave.
           const sessionId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(logonBody)?.[0] ?? "1";
           const path = step.template.replace(/\{([^}]+)\}/g, () =>
@@ -124,7 +132,7 @@ describe.each(simulated.map((a) => a.slug as ApiName))("simulator crawl: %s", (a
           const isToken = step.operationId === profile.auth?.token || step.operationId === profile.auth?.logon;
           const init: RequestInit = {
             method: step.method,
-            headers: { accept: mediaType, ...(isToken ? {} : headers) },
+            headers: { accept: mediaType, ...(isToken ? revisionHeaders(mock, revision) : headers) },
           };
           if (step.operationId === profile.auth?.token) {
             init.headers = { ...init.headers, "content-type": "application/x-www-form-urlencoded" };

@@ -8,12 +8,23 @@ export function profileOf(mock: MockServer): SimulatorProfile {
   return getApi(mock.api).simulator as unknown as SimulatorProfile;
 }
 
-/** Headers that authenticate as `user` (the default user): a logon or a token grant. */
+/**
+ * The header naming the revision every request of the API carries (`x-api-version`), with
+ * `revision` or the newest the profile lists; none for an API without revisions.
+ */
+export function revisionHeaders(mock: MockServer, revision?: string): Record<string, string> {
+  const r = profileOf(mock).revisions;
+  return r ? { [r.header]: revision ?? r.values.at(-1)! } : {};
+}
+
+/** Headers that authenticate as `user` (the default user): a logon or a token grant, and the API's revision header. */
 export async function logOn(
   mock: MockServer,
   user = DEFAULT_USER,
+  revision?: string,
 ): Promise<{ headers: Record<string, string>; response: Response; body: string }> {
   const auth = getApi(mock.api).auth;
+  const version = revisionHeaders(mock, revision);
   const url = `${mock.origin}${auth.tokenPath}`;
   if (auth.kind === "session-header") {
     const response = await fetch(url, {
@@ -25,12 +36,12 @@ export async function logOn(
   }
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
+    headers: { "content-type": "application/x-www-form-urlencoded", ...version },
     body: new URLSearchParams({ grant_type: "password", username: user.username, password: user.password }),
   });
   const body = await response.text();
   const token = response.ok ? (JSON.parse(body) as { access_token: string }).access_token : "";
-  return { headers: { authorization: `Bearer ${token}` }, response, body };
+  return { headers: { authorization: `Bearer ${token}`, ...version }, response, body };
 }
 
 export async function getJson(mock: MockServer, path: string, headers: Record<string, string>) {
