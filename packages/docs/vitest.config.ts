@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,5 +9,8 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     passWithNoTests: false,
+    // The browser test waits on Chromium most of its time: the other files run beside it
+    // (vitest's default is cores - 1, a single worker on 2 cores).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -90,9 +90,24 @@ export async function selectStatus(panel: Locator, code: string): Promise<void> 
 
 const VISIBLE_ITEMS = '[role="menuitem"]:visible';
 
+const mediaTypeDropdown = (panel: Locator) =>
+  panel.locator('[data-testid="panel-body"] [data-testid="dropdown"]').first();
+
+/** The media type the response panel shows now (its dropdown's label). */
+export async function currentMediaType(panel: Locator): Promise<string> {
+  return (await mediaTypeDropdown(panel).innerText()).trim();
+}
+
+/** The sample the panel shows now. */
+export async function shownSample(panel: Locator): Promise<{ text: string; visible: boolean; code: Locator }> {
+  const code = panel.locator('[data-testid="source-code"]').first();
+  await code.waitFor();
+  return { text: (await code.innerText()).trim(), visible: await code.isVisible(), code };
+}
+
 /** Open the response panel's media-type dropdown (its first one), unless it is open already. */
 async function openMediaTypes(page: Page, panel: Locator): Promise<Locator> {
-  const dropdown = panel.locator('[data-testid="panel-body"] [data-testid="dropdown"]').first();
+  const dropdown = mediaTypeDropdown(panel);
   if ((await page.locator(VISIBLE_ITEMS).count()) === 0) await dropdown.click();
   await page.locator(VISIBLE_ITEMS).first().waitFor();
   return dropdown;
@@ -114,9 +129,7 @@ export async function sampleFor(
   await page.getByRole("menuitem", { name: mediaType, exact: true }).locator("visible=true").click();
   await dropdown.filter({ hasText: mediaType }).waitFor();
   await page.locator(VISIBLE_ITEMS).first().waitFor({ state: "hidden" });
-  const code = panel.locator('[data-testid="source-code"]').first();
-  await code.waitFor();
-  return { text: (await code.innerText()).trim(), visible: await code.isVisible(), code };
+  return shownSample(panel);
 }
 
 /** Pick a code-sample language in the request panel's language dropdown (the header's last one). */
