@@ -80,7 +80,7 @@ describe("veeam-mock", () => {
     const response = await fetch(`${em}/backupSessions`, { headers: { accept: "application/json" } });
     expect(response.status).toBe(401);
     await r.waitFor(/em +GET \/api\/backupSessions → 401 application\/json \(\d+ ms\) {2}1 violation\n/);
-    expect(r.output()).toMatch(/✗ GET \/api\/backupSessions error request: Invalid security scheme used/);
+    await r.waitFor(/✗ GET \/api\/backupSessions error request: Invalid security scheme used/); // printed just after the request line
     expect((await fetch(`${az}/jobSessions`, { headers: { authorization: "Bearer t" } })).status).toBe(200);
     await r.waitFor(/azure GET \/api\/v1\/jobSessions → 200 application\/json/);
     const vbrAnswer = await fetch(`${vbr}/api/v1/sessions`, {
