@@ -81,6 +81,12 @@ describe("backup-replication: document", () => {
       "SessionModel.relatedSessionId x-since": "1.3-rev1",
       "SessionLogRecordModel.additionalInfo x-since": "1.3-rev0",
       "SessionProgress.progressPercent x-since": "1.3-rev0",
+      "SessionModel.algorithm x-since": "1.3-rev2",
+      "SessionModel.progress x-since": "1.3-rev2",
+      "SessionModel.originalSessionId x-since": "1.3-rev2",
+      "SessionModel.retryInfo x-since": "1.3-rev2",
+      "BackupTaskSessionModel.platformType x-since": "1.3-rev2",
+      "BackupTaskSessionModel.platformId x-since": "1.3-rev2",
     });
   });
 
